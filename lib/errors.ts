@@ -1,0 +1,265 @@
+/**
+ * Every error redmux produces. Each class has a fixed `name` and a stable string `code`: match on
+ * `code` (or `instanceof`), never on `message`, which may be reworded.
+ *
+ * ```
+ * RedisError
+ *  ├ ProtocolError            fatal: the connection is closed
+ *  ├ ReplyError               a server error reply; fails one command only
+ *  │   ├ MaxClientsError, AuthError, ReadOnlyError, BusyGroupError, NoScriptError,
+ *  │   └ ExecAbortError, NoPermError, LoadingError, BusyError
+ *  ├ PipelineError            .errors / .replies
+ *  │   └ MultiExecError
+ *  │       └ WatchVariableError
+ *  ├ ChannelClosedError
+ *  ├ ConnectionClosedError
+ *  │   └ ConnectionForcedCloseError   (close() was called)
+ *  ├ PoolClosedError
+ *  └ TimeoutError             (connect, command or acquire deadline passed)
+ * ```
+ *
+ * @module
+ */
+
+/** The base of every error redmux produces. */
+export class RedisError extends Error {
+  /** A stable identifier of the failure; unlike `message`, it never changes between releases. */
+  readonly code: string;
+
+  constructor(message: string, code = 'REDMUX_ERR', options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+
+  override get name(): string {
+    return 'RedisError';
+  }
+}
+
+/**
+ * The byte stream from the server could not be parsed. Fatal: the connection that saw it is closed
+ * and every pending command rejects with this error.
+ */
+export class ProtocolError extends RedisError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'REDMUX_ERR_PROTOCOL', options);
+  }
+
+  override get name(): string {
+    return 'ProtocolError';
+  }
+}
+
+/**
+ * An error reply from the server (`-ERR …`, `-WRONGTYPE …`). It fails the one command it answers;
+ * the connection stays usable. `code` is the reply's first word (`ERR`, `WRONGTYPE`, `NOAUTH`…);
+ * {@link replyError} picks the subclass by that prefix.
+ */
+export class ReplyError extends RedisError {
+  /** The command this reply answered, when known (its name only, never its arguments). */
+  command?: string;
+
+  constructor(message: string, code = replyPrefix(message)) {
+    super(message, code);
+  }
+
+  override get name(): string {
+    return 'ReplyError';
+  }
+}
+
+/** `ERR max number of clients reached`. The connection that received it is closed. */
+export class MaxClientsError extends ReplyError {
+  override get name(): string {
+    return 'MaxClientsError';
+  }
+}
+
+/** Authentication failed or is required (`NOAUTH`, `WRONGPASS`, `ERR invalid password`…). */
+export class AuthError extends ReplyError {
+  override get name(): string {
+    return 'AuthError';
+  }
+}
+
+/** A write was sent to a read-only replica (`READONLY`). */
+export class ReadOnlyError extends ReplyError {
+  override get name(): string {
+    return 'ReadOnlyError';
+  }
+}
+
+/** XGROUP CREATE for a group that already exists (`BUSYGROUP`). */
+export class BusyGroupError extends ReplyError {
+  override get name(): string {
+    return 'BusyGroupError';
+  }
+}
+
+/** EVALSHA of a script the server does not have (`NOSCRIPT`). */
+export class NoScriptError extends ReplyError {
+  override get name(): string {
+    return 'NoScriptError';
+  }
+}
+
+/** EXEC of a transaction in which a command failed to queue (`EXECABORT`). */
+export class ExecAbortError extends ReplyError {
+  override get name(): string {
+    return 'ExecAbortError';
+  }
+}
+
+/** The ACL user may not run this command or touch this key (`NOPERM`). */
+export class NoPermError extends ReplyError {
+  override get name(): string {
+    return 'NoPermError';
+  }
+}
+
+/** The server is still loading its dataset (`LOADING`). */
+export class LoadingError extends ReplyError {
+  override get name(): string {
+    return 'LoadingError';
+  }
+}
+
+/** A script or function is running (`BUSY`). */
+export class BusyError extends ReplyError {
+  override get name(): string {
+    return 'BusyError';
+  }
+}
+
+const REPLY_ERROR_CLASSES: ReadonlyMap<string, typeof ReplyError> = new Map([
+  ['NOAUTH', AuthError],
+  ['WRONGPASS', AuthError],
+  ['READONLY', ReadOnlyError],
+  ['BUSYGROUP', BusyGroupError],
+  ['NOSCRIPT', NoScriptError],
+  ['EXECABORT', ExecAbortError],
+  ['NOPERM', NoPermError],
+  ['LOADING', LoadingError],
+  ['BUSY', BusyError],
+]);
+
+/** `ERR` replies whose text, not their prefix, says what failed. */
+const ERR_MESSAGE_CLASSES: ReadonlyArray<[RegExp, typeof ReplyError]> = [
+  [/^ERR max number of clients reached/, MaxClientsError],
+  [/^ERR (invalid password|invalid username-password pair|AUTH |Client sent AUTH)/, AuthError],
+];
+
+function replyPrefix(message: string): string {
+  const space = message.indexOf(' ');
+  return space === -1 ? message : message.slice(0, space);
+}
+
+/** Builds the {@link ReplyError} subclass that matches an error reply's text. */
+export function replyError(message: string): ReplyError {
+  const code = replyPrefix(message);
+  let Class = REPLY_ERROR_CLASSES.get(code);
+  if (Class === undefined && code === 'ERR') {
+    Class = ERR_MESSAGE_CLASSES.find(([pattern]) => pattern.test(message))?.[1];
+  }
+  return new (Class ?? ReplyError)(message, code);
+}
+
+/**
+ * Some commands of a pipeline failed. `errors` holds each failure, `replies` every reply in order
+ * (failures in place).
+ */
+export class PipelineError extends RedisError {
+  readonly errors: Error[];
+  readonly replies: unknown[];
+
+  constructor(message: string, errors: Error[], replies: unknown[], code = 'REDMUX_ERR_PIPELINE') {
+    super(message, code);
+    this.errors = errors;
+    this.replies = replies;
+  }
+
+  override get name(): string {
+    return 'PipelineError';
+  }
+}
+
+/** A MULTI/EXEC transaction failed. */
+export class MultiExecError extends PipelineError {
+  constructor(message: string, errors: Error[], replies: unknown[], code = 'REDMUX_ERR_MULTI_EXEC') {
+    super(message, errors, replies, code);
+  }
+
+  override get name(): string {
+    return 'MultiExecError';
+  }
+}
+
+/** EXEC returned nil: a WATCHed key changed, so the transaction was not run. */
+export class WatchVariableError extends MultiExecError {
+  constructor(message = 'WATCH variable has changed: the transaction was not executed') {
+    super(message, [], [], 'REDMUX_ERR_WATCH_VARIABLE');
+  }
+
+  override get name(): string {
+    return 'WatchVariableError';
+  }
+}
+
+/** A pub/sub channel was closed (unsubscribed) and has no messages left. */
+export class ChannelClosedError extends RedisError {
+  constructor(message = 'Channel is closed', options?: ErrorOptions) {
+    super(message, 'REDMUX_ERR_CHANNEL_CLOSED', options);
+  }
+
+  override get name(): string {
+    return 'ChannelClosedError';
+  }
+}
+
+/** The connection was lost (server EOF, socket error) or is already closed. */
+export class ConnectionClosedError extends RedisError {
+  constructor(
+    message = 'Connection closed',
+    options?: ErrorOptions,
+    code = 'REDMUX_ERR_CONNECTION_CLOSED',
+  ) {
+    super(message, code, options);
+  }
+
+  override get name(): string {
+    return 'ConnectionClosedError';
+  }
+}
+
+/** The connection was closed by a call to `close()`. */
+export class ConnectionForcedCloseError extends ConnectionClosedError {
+  constructor(message = 'Connection closed by close()', options?: ErrorOptions) {
+    super(message, options, 'REDMUX_ERR_CONNECTION_FORCED_CLOSE');
+  }
+
+  override get name(): string {
+    return 'ConnectionForcedCloseError';
+  }
+}
+
+/** The pool was closed. */
+export class PoolClosedError extends RedisError {
+  constructor(message = 'Pool is closed', options?: ErrorOptions) {
+    super(message, 'REDMUX_ERR_POOL_CLOSED', options);
+  }
+
+  override get name(): string {
+    return 'PoolClosedError';
+  }
+}
+
+/** A deadline passed: connecting, a command's `timeout`, or a pool `acquire`. */
+export class TimeoutError extends RedisError {
+  constructor(message = 'Timed out', options?: ErrorOptions) {
+    super(message, 'REDMUX_ERR_TIMEOUT', options);
+  }
+
+  override get name(): string {
+    return 'TimeoutError';
+  }
+}

@@ -1,0 +1,1 @@
+// Root hooks: filled in by the server harness.
