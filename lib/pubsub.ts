@@ -1,0 +1,316 @@
+/**
+ * Pub/sub message queues: {@link Channel} holds the messages of one subscribed channel or pattern
+ * until the application reads them.
+ *
+ * @module
+ */
+
+import Denque from 'denque';
+import { ChannelClosedError } from './errors';
+
+/**
+ * A message as a {@link Channel} hands it out. On a pattern channel (`P` = `true`) it is the tuple
+ * `[channelName, message]`, the name of the channel the message was published to first; on a plain
+ * channel it is the message alone. `T` is the message's type (`Buffer`, `string`, or what a
+ * decoder returned) and `N` the channel name's (`Buffer`, or `string` with an `encoding`).
+ */
+export type ChannelMessage<P extends boolean = boolean, T = Buffer, N = Buffer> = P extends true
+  ? [channel: N, message: T]
+  : T;
+
+/** Turns a message into a value, e.g. `JSON.parse`. It runs after {@link GetOptions.encoding}. */
+export type Decoder<T = unknown> = (message: string | Buffer) => T;
+
+/** How {@link Channel.get} and {@link Channel.iter} decode each message. */
+export interface GetOptions {
+  /**
+   * Decode the message, and on a pattern channel the channel name, to a string with this
+   * encoding. Default `null`: both stay Buffers.
+   */
+  encoding?: BufferEncoding | null;
+  /**
+   * Applied to the message (never to a pattern channel's channel name) after `encoding`. If it
+   * throws, that one read rejects with what it threw; the message is consumed.
+   */
+  decoder?: Decoder;
+}
+
+// The shapes of GetOptions that the overloads of get() and iter() type precisely.
+type AsBuffers = { encoding?: null; decoder?: undefined };
+type AsStrings = { encoding: BufferEncoding; decoder?: undefined };
+type DecodeStrings<T> = { encoding: BufferEncoding; decoder: (message: string) => T };
+type DecodeBuffers<T> = { encoding?: null; decoder: (message: Buffer) => T };
+/** Any of them: a decoder takes a string after an encoding, a Buffer without one. */
+type DecodeOptions = { encoding?: BufferEncoding | null; decoder?: (message: never) => unknown };
+
+/** A raw message as the connection hands it over. */
+type RawMessage = Buffer | [channel: Buffer, message: Buffer];
+
+/** The state an iterator shares with its parked `next()` calls. */
+interface IteratorState {
+  finished: boolean;
+}
+
+/** A `get()` or iterator `next()` parked until a message arrives or the channel closes. */
+interface Reader {
+  readonly options: DecodeOptions | undefined;
+  /** Set for an iterator's `next()`, which resolves an `IteratorResult` instead of the message. */
+  readonly iterator: IteratorState | undefined;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (reason: unknown) => void;
+}
+
+/** A parked `waitMessage()`. */
+interface Watcher {
+  readonly resolve: (available: boolean) => void;
+  readonly reject: (reason: unknown) => void;
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+function decodeOne(message: Buffer, options: DecodeOptions): unknown {
+  const decoded = options.encoding ? message.toString(options.encoding) : message;
+  // The overloads pair a string decoder with an encoding and a Buffer decoder without one.
+  return options.decoder ? (options.decoder as Decoder)(decoded) : decoded;
+}
+
+function decode(raw: RawMessage, options: DecodeOptions | undefined): unknown {
+  if (options === undefined) return raw;
+  if (!Array.isArray(raw)) return decodeOne(raw, options);
+  const [channel, message] = raw;
+  return [
+    options.encoding ? channel.toString(options.encoding) : channel,
+    decodeOne(message, options),
+  ];
+}
+
+/**
+ * The queue of messages received on one subscribed channel (`isPattern` false) or pattern
+ * (`isPattern` true, each message `[channelName, message]`). The connection fills it; read it with
+ * `for await`, {@link Channel.get} or {@link Channel.waitMessage}.
+ *
+ * Unsubscribing closes the channel: reads still return every message already queued, then the
+ * iteration ends ({@link Channel.get} rejects with `ChannelClosedError`). Losing the connection
+ * also closes it, but once the queue is drained every read rejects with the error that closed
+ * the connection, so a loss is never mistaken for an end.
+ *
+ * The queue is unbounded: a consumer slower than the publishers makes it grow in memory. Watch
+ * {@link Channel.queueLength} if that can happen.
+ *
+ * Several readers may wait at once: each gets a different message, in the order they asked.
+ *
+ * @example
+ * ```ts
+ * const [channel] = await redis.subscribe('news');
+ * for await (const message of channel) {
+ *   console.log(message.toString()); // a Buffer; channel.iter({ encoding: 'utf8' }) gives strings
+ * }
+ * // here: unsubscribed and every message read (a lost connection throws from the loop instead)
+ * ```
+ *
+ * @typeParam P - `true` for a pattern channel, `false` for a plain one, `boolean` when unknown.
+ */
+export class Channel<P extends boolean = boolean> implements AsyncIterable<ChannelMessage<P>> {
+  /** The channel name or pattern; a Buffer name is decoded as UTF-8. */
+  readonly name: string;
+  /** Whether this is a pattern (PSUBSCRIBE) channel, whose messages are `[channelName, message]`. */
+  readonly isPattern: P;
+
+  readonly #queue = new Denque<RawMessage>();
+  /** Parked reads. Non-empty only while the queue is empty: `_put` hands a message to them first. */
+  readonly #readers = new Denque<Reader>();
+  #watchers: Watcher[] = [];
+  #closed = false;
+  #error: Error | undefined = undefined;
+
+  /**
+   * @param name - The channel name or pattern.
+   * @param isPattern - `true` for a pattern channel (PSUBSCRIBE).
+   */
+  constructor(name: string | Buffer, isPattern: P) {
+    if (typeof name !== 'string' && !Buffer.isBuffer(name)) {
+      throw new TypeError('Channel name must be a string or a Buffer');
+    }
+    this.name = typeof name === 'string' ? name : name.toString('utf8');
+    this.isPattern = isPattern;
+  }
+
+  /** `true` until the channel is closed and every queued message has been read. */
+  get isActive(): boolean {
+    return !this.#closed || this.#queue.length > 0;
+  }
+
+  /** How many received messages are queued, not yet read. */
+  get queueLength(): number {
+    return this.#queue.length;
+  }
+
+  /**
+   * The next message, waiting for one if the queue is empty: a Buffer, a string with `encoding`,
+   * or the `decoder`'s result. Rejects with `ChannelClosedError` once the channel is unsubscribed
+   * and drained, or with the connection's error if it was lost.
+   */
+  get(options?: AsBuffers): Promise<ChannelMessage<P>>;
+  get(options: AsStrings): Promise<ChannelMessage<P, string, string>>;
+  get<T>(options: DecodeStrings<T>): Promise<ChannelMessage<P, T, string>>;
+  get<T>(options: DecodeBuffers<T>): Promise<ChannelMessage<P, T, Buffer>>;
+  get(options?: GetOptions): Promise<ChannelMessage<P, unknown, string | Buffer>>;
+  get(options?: DecodeOptions): Promise<unknown> {
+    const raw = this.#queue.shift();
+    if (raw !== undefined) {
+      try {
+        return Promise.resolve(decode(raw, options));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    if (this.#closed) return Promise.reject(this.#error ?? new ChannelClosedError());
+    return new Promise((resolve, reject) => {
+      this.#readers.push({ options, iterator: undefined, resolve, reject });
+    });
+  }
+
+  /** The next message decoded as UTF-8 JSON (on a pattern channel: `[channelName, value]`). */
+  getJson(): Promise<ChannelMessage<P, unknown, string>> {
+    return this.get({ encoding: 'utf8', decoder: JSON.parse });
+  }
+
+  /**
+   * Resolves `true` as soon as a message is queued (without taking it), `false` once the channel
+   * is unsubscribed and drained; rejects with the connection's error if it was lost and drained.
+   *
+   * @example
+   * ```ts
+   * while (await channel.waitMessage()) console.log(await channel.get({ encoding: 'utf8' }));
+   * ```
+   */
+  waitMessage(): Promise<boolean> {
+    if (this.#queue.length > 0) return Promise.resolve(true);
+    if (this.#closed) return this.#error ? Promise.reject(this.#error) : Promise.resolve(false);
+    return new Promise((resolve, reject) => this.#watchers.push({ resolve, reject }));
+  }
+
+  /**
+   * An async iterator over the messages, decoded as {@link Channel.get} does. It ends once the
+   * channel is unsubscribed and drained, and throws the connection's error if it was lost.
+   * Leaving the loop early (`break`, `return()`) neither closes the channel nor loses a message:
+   * what is still queued stays for the next reader.
+   */
+  iter(options?: AsBuffers): AsyncIterableIterator<ChannelMessage<P>>;
+  iter(options: AsStrings): AsyncIterableIterator<ChannelMessage<P, string, string>>;
+  iter<T>(options: DecodeStrings<T>): AsyncIterableIterator<ChannelMessage<P, T, string>>;
+  iter<T>(options: DecodeBuffers<T>): AsyncIterableIterator<ChannelMessage<P, T, Buffer>>;
+  iter(options?: GetOptions): AsyncIterableIterator<ChannelMessage<P, unknown, string | Buffer>>;
+  iter(options?: DecodeOptions): AsyncIterableIterator<unknown> {
+    const state: IteratorState = { finished: false };
+    const iterator: AsyncIterableIterator<unknown> = {
+      next: (): Promise<IteratorResult<unknown>> => {
+        if (state.finished) return Promise.resolve(DONE);
+        const raw = this.#queue.shift();
+        if (raw !== undefined) {
+          try {
+            return Promise.resolve({ done: false, value: decode(raw, options) });
+          } catch (error) {
+            return Promise.reject(error);
+          }
+        }
+        if (this.#closed) {
+          state.finished = true;
+          return this.#error ? Promise.reject(this.#error) : Promise.resolve(DONE);
+        }
+        return new Promise((resolve, reject) => {
+          const resolveAny = resolve as (value: unknown) => void;
+          this.#readers.push({ options, iterator: state, resolve: resolveAny, reject });
+        });
+      },
+      return: (): Promise<IteratorResult<unknown>> => {
+        state.finished = true;
+        this.#release(state);
+        return Promise.resolve(DONE);
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  /** `iter()` with default options, so that `for await (const message of channel)` works. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<ChannelMessage<P>> {
+    return this.iter();
+  }
+
+  /**
+   * Queues a message, or hands it straight to the oldest waiting reader. Ignored once closed.
+   *
+   * @internal Called by the connection: a Buffer, or `[channel, message]` on a pattern channel.
+   */
+  _put(message: Buffer | [channel: Buffer, message: Buffer]): void {
+    if (this.#closed) return;
+    const reader = this.#readers.shift();
+    if (reader !== undefined) {
+      this.#deliver(reader, message);
+      return;
+    }
+    this.#queue.push(message);
+    if (this.#watchers.length > 0) {
+      const watchers = this.#watchers;
+      this.#watchers = [];
+      for (const watcher of watchers) watcher.resolve(true);
+    }
+  }
+
+  /**
+   * Closes the channel: queued messages can still be read, then reads end (no `error`: the
+   * channel was unsubscribed) or reject with `error` (the connection was lost). Only the first
+   * call counts.
+   *
+   * @internal Called by the connection.
+   */
+  _close(error?: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#error = error;
+    // Reads only wait while the queue is empty, so every one of them can be settled now.
+    const readers = this.#readers.toArray();
+    this.#readers.clear();
+    for (const reader of readers) this.#end(reader);
+    const watchers = this.#watchers;
+    this.#watchers = [];
+    for (const watcher of watchers) {
+      if (error) watcher.reject(error);
+      else watcher.resolve(false);
+    }
+  }
+
+  #deliver(reader: Reader, raw: RawMessage): void {
+    let value: unknown;
+    try {
+      value = decode(raw, reader.options);
+    } catch (error) {
+      // A throwing decoder fails this one read; it must not escape into the connection's reader.
+      reader.reject(error);
+      return;
+    }
+    reader.resolve(reader.iterator ? { done: false, value } : value);
+  }
+
+  /** Settles a parked read of a closed channel. */
+  #end(reader: Reader): void {
+    if (reader.iterator) reader.iterator.finished = true;
+    if (this.#error) reader.reject(this.#error);
+    else if (reader.iterator) reader.resolve(DONE);
+    else reader.reject(new ChannelClosedError());
+  }
+
+  /** Ends an iterator's parked `next()` calls (its `return()`), leaving other readers in place. */
+  #release(state: IteratorState): void {
+    const released: Reader[] = [];
+    for (let i = this.#readers.length - 1; i >= 0; i--) {
+      const reader = this.#readers.peekAt(i);
+      if (reader?.iterator === state) {
+        this.#readers.removeOne(i);
+        released.unshift(reader);
+      }
+    }
+    for (const reader of released) reader.resolve(DONE);
+  }
+}
