@@ -1,0 +1,703 @@
+/**
+ * One connection to one Redis server: every command is written straight away (implicit
+ * pipelining) and answered through a FIFO of pending slots as the reader produces replies. This is
+ * the one place where a reply is matched to its command.
+ *
+ * @module
+ */
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import createDebug from 'debug';
+import Denque from 'denque';
+import {
+  ConnectionClosedError,
+  ConnectionForcedCloseError,
+  MaxClientsError,
+  ProtocolError,
+  RedisError,
+  ReplyError,
+  TimeoutError,
+  WatchVariableError,
+} from './errors';
+import {
+  type Address,
+  type ConnectionConfig,
+  type ConnectionOptions,
+  describeAddress,
+  resolveConfig,
+} from './options';
+import { type Arg, type Encoded, encodeCommand } from './protocol/encoder';
+import { PushReply, Reader, type ReaderLike, type Reply } from './protocol/reader';
+import {
+  type Channel,
+  parsePubsubArgs,
+  PUBSUB_ALLOWED,
+  PUBSUB_COMMANDS,
+  type PubsubArgs,
+  type PubsubReply,
+  Subscriptions,
+} from './pubsub';
+
+export type { PubsubReply } from './pubsub';
+
+const debug = createDebug('redmux:connection');
+
+/** Per-command options of {@link RedisConnection.executeWith}. */
+export interface ExecuteOptions {
+  /** Decode bulk replies with this encoding; `null` returns Buffers. Default: the connection's. */
+  encoding?: BufferEncoding | null;
+  /** Rejects the command when aborted; its reply is still read and dropped. */
+  signal?: AbortSignal;
+  /** Rejects the command with TimeoutError after this many milliseconds; its reply is still read and dropped. */
+  timeout?: number;
+}
+
+/** What a slot does with its reply beyond handing it over. */
+const enum Kind {
+  Plain,
+  /** A command sent between MULTI and EXEC: its reply is QUEUED; its real result comes in EXEC. */
+  Queued,
+  Exec,
+  Select,
+  Pubsub,
+}
+
+/**
+ * One command waiting for its reply. Settled early (timeout, abort) it stays in the FIFO with
+ * `done` set, because the server will still answer it: dropping the slot would hand that reply to
+ * the next command.
+ */
+class Pending {
+  done = false;
+  kind = Kind.Plain;
+  /** Queued: 1 once the server answered QUEUED. Pubsub: confirmations expected (-1: one per subscribed channel). */
+  state = 0;
+  /** SELECT (plain or queued): the database asked for. */
+  db = -1;
+  /** Exec: the commands of the transaction. Pubsub: the confirmations collected so far. */
+  items: Pending[] | PubsubReply[] | null = null;
+  /** Pubsub: the Channel objects the caller passed, by name. */
+  channels: Map<string, Channel> | null = null;
+  cleanup: (() => void) | null = null;
+  resolve!: (value: never) => void;
+  reject!: (error: Error) => void;
+
+  constructor(
+    readonly command: string,
+    readonly encoding: BufferEncoding | null,
+  ) {}
+}
+
+/**
+ * A connection to one Redis server, made by {@link createConnection}.
+ *
+ * ```ts
+ * const conn = await createConnection(['localhost', 6379], { encoding: 'utf8' });
+ * await conn.execute('SET', 'greeting', 'hello');
+ * console.log(await conn.execute('GET', 'greeting')); // 'hello'
+ * conn.close();
+ * await conn.waitClosed();
+ * ```
+ */
+export class RedisConnection {
+  readonly #socket: net.Socket;
+  readonly #reader: ReaderLike;
+  /** Whether the reader decodes bulk strings itself (redmux's Reader does; a plugged-in parser may not). */
+  readonly #readerDecodes: boolean;
+  readonly #pending = new Denque<Pending>();
+  readonly #label: string;
+  readonly #address: [string, number] | string;
+  readonly #encoding: BufferEncoding | null;
+  #db: number;
+  #closeError: Error | null = null;
+  #closedPromise: Promise<void>;
+
+  // Write path: commands of one event-loop turn are coalesced and written together.
+  #outText = '';
+  #outChunks: Array<string | Buffer> = [];
+  #flushScheduled = false;
+  readonly #flushNow = (): void => this.#flush();
+  #waitingDrain = false;
+
+  #transaction: Pending[] | null = null;
+  #pubsubPending = 0;
+  readonly #subscriptions = new Subscriptions();
+
+  /** @internal Use {@link createConnection}. */
+  constructor(socket: net.Socket, config: ConnectionConfig) {
+    this.#socket = socket;
+    this.#reader = config.parser ? new config.parser() : new Reader();
+    this.#readerDecodes = 'encoding' in this.#reader;
+    this.#encoding = config.encoding;
+    this.#db = 0;
+    this.#label = describeAddress(config);
+    this.#address = config.path ?? [
+      socket.remoteAddress ?? String(config.host),
+      socket.remotePort ?? Number(config.port),
+    ];
+    this.#closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('error', (err: Error) =>
+      this.#fail(
+        new ConnectionClosedError(`Connection to ${this.#label} lost: ${err.message}`, {
+          cause: err,
+        }),
+      ),
+    );
+    socket.on('close', () =>
+      this.#fail(new ConnectionClosedError(`Connection to ${this.#label} closed by the server`)),
+    );
+  }
+
+  /** The server's address: `[host, port]` for TCP and TLS, the socket path for a unix socket. */
+  get address(): [string, number] | string {
+    return this.#address;
+  }
+
+  /** The database index currently selected. */
+  get db(): number {
+    return this.#db;
+  }
+
+  /** The connection-wide encoding of bulk replies; `null` means Buffers. */
+  get encoding(): BufferEncoding | null {
+    return this.#encoding;
+  }
+
+  /** True as soon as the connection is closing or closed: every later command rejects. */
+  get closed(): boolean {
+    return this.#closeError !== null;
+  }
+
+  /** True between a MULTI and its EXEC or DISCARD (as sent, not as answered). */
+  get inTransaction(): boolean {
+    return this.#transaction !== null;
+  }
+
+  /** The number of subscriptions the server reported; non-zero means the connection is in pub/sub mode. */
+  get inPubsub(): number {
+    return this.#subscriptions.count;
+  }
+
+  /** Subscribed channels by name. */
+  get pubsubChannels(): ReadonlyMap<string, Channel> {
+    return this.#subscriptions.channels;
+  }
+
+  /** Subscribed patterns by pattern. */
+  get pubsubPatterns(): ReadonlyMap<string, Channel> {
+    return this.#subscriptions.patterns;
+  }
+
+  /** Subscribed sharded channels (SSUBSCRIBE) by name. */
+  get pubsubShardChannels(): ReadonlyMap<string, Channel> {
+    return this.#subscriptions.shards;
+  }
+
+  /**
+   * Sends a command and resolves with its reply: bulk strings as Buffers (or strings, with an
+   * encoding), status replies as strings, integers as numbers (bigint beyond 2^53), arrays as arrays,
+   * nil as null. An error reply rejects with a {@link ReplyError}. Arguments that are not strings,
+   * Buffers or finite numbers reject with TypeError and nothing is sent.
+   *
+   * @typeParam T - the reply type the caller expects; not checked at run time.
+   */
+  execute<T = Reply>(command: string, ...args: Arg[]): Promise<T> {
+    return this.#send(command, args, this.#encoding, undefined);
+  }
+
+  /** {@link execute} with per-command options: `encoding`, `signal` and `timeout` (milliseconds). */
+  executeWith<T = Reply>(options: ExecuteOptions, command: string, ...args: Arg[]): Promise<T> {
+    if (options === null || typeof options !== 'object') {
+      return Promise.reject(new TypeError('executeWith() takes an options object first'));
+    }
+    const { encoding = this.#encoding, signal, timeout } = options;
+    if (encoding !== null && !Buffer.isEncoding(encoding)) {
+      return Promise.reject(new TypeError(`unknown encoding ${JSON.stringify(encoding)}`));
+    }
+    if (
+      timeout !== undefined &&
+      !(typeof timeout === 'number' && timeout > 0 && Number.isFinite(timeout))
+    ) {
+      return Promise.reject(new RangeError('timeout must be a positive number of milliseconds'));
+    }
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      return Promise.reject(new TypeError('signal must be an AbortSignal'));
+    }
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return this.#send(command, args, encoding, signal || timeout ? options : undefined);
+  }
+
+  /**
+   * Runs a pub/sub command — SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE or their UN- forms, in any case —
+   * and resolves with one `[kind, name, count]` entry per channel once the server confirmed them
+   * all. Channels may be names or {@link Channel} objects; messages then arrive on the Channel
+   * found in {@link pubsubChannels} / {@link pubsubPatterns}. Subscribing to a name already
+   * subscribed keeps its Channel. UNSUBSCRIBE with no channel unsubscribes from all of them.
+   */
+  executePubsub(
+    command: string,
+    ...channels: Array<string | Buffer | Channel>
+  ): Promise<PubsubReply[]> {
+    let parsed: PubsubArgs;
+    try {
+      parsed = parsePubsubArgs(command, channels);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#send<PubsubReply[]>(parsed.command, parsed.names, null, undefined, parsed.objects);
+  }
+
+  /** Selects database `db` for this connection; {@link db} follows once the server agreed. */
+  select(db: number): Promise<'OK'> {
+    if (!Number.isSafeInteger(db) || db < 0) {
+      return Promise.reject(new TypeError('db must be a non-negative integer'));
+    }
+    return this.execute('SELECT', db);
+  }
+
+  /** Authenticates (AUTH [username] password). The password never appears in logs or errors. */
+  auth(password: string, username?: string): Promise<'OK'> {
+    if (typeof password !== 'string' || (username !== undefined && typeof username !== 'string')) {
+      return Promise.reject(
+        new TypeError('auth() takes a password string and an optional username string'),
+      );
+    }
+    return username === undefined
+      ? this.execute('AUTH', password)
+      : this.execute('AUTH', username, password);
+  }
+
+  /**
+   * Closes the connection now. Synchronous: {@link closed} is true on return and every pending
+   * command has been rejected with {@link ConnectionForcedCloseError}. Use {@link waitClosed} to
+   * wait until the socket is gone.
+   */
+  close(): void {
+    this.#fail(new ConnectionForcedCloseError());
+  }
+
+  /** Resolves once the socket is closed (whoever closed it). */
+  waitClosed(): Promise<void> {
+    return this.#closedPromise;
+  }
+
+  /** `await using conn = await createConnection(…)` closes it at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this.waitClosed();
+  }
+
+  #send<T>(
+    command: string,
+    args: readonly unknown[],
+    encoding: BufferEncoding | null,
+    options: ExecuteOptions | undefined,
+    channels?: Map<string, Channel>,
+  ): Promise<T> {
+    if (this.#closeError !== null) {
+      return Promise.reject(
+        new ConnectionClosedError(`Connection to ${this.#label} is closed`, {
+          cause: this.#closeError,
+        }),
+      );
+    }
+    let encoded: Encoded;
+    try {
+      encoded = encodeCommand(command, args);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const upper = command.toUpperCase();
+    if (this.#inPubsubMode() && !PUBSUB_ALLOWED.has(upper)) {
+      return Promise.reject(
+        new RedisError(
+          `${upper} cannot be sent while the connection is subscribed`,
+          'REDMUX_ERR_PUBSUB_MODE',
+        ),
+      );
+    }
+
+    const slot = new Pending(upper, encoding);
+    const promise = new Promise<T>((resolve, reject) => {
+      slot.resolve = resolve as (value: never) => void;
+      slot.reject = reject;
+    });
+    this.#track(slot, upper, args);
+    if (channels !== undefined) slot.channels = channels;
+    if (options !== undefined) this.#arm(slot, options);
+    this.#pending.push(slot);
+    this.#write(encoded);
+    if (debug.enabled) debug('%s: send %s (%d args)', this.#label, upper, args.length);
+    return promise;
+  }
+
+  /** Records what a command changes in the connection's state, as of the moment it is sent. */
+  #track(slot: Pending, upper: string, args: readonly unknown[]): void {
+    if (upper === 'SELECT') slot.db = Number(args[0]);
+    const transaction = this.#transaction;
+    if (transaction !== null) {
+      if (upper === 'EXEC') {
+        slot.kind = Kind.Exec;
+        slot.items = transaction;
+        this.#transaction = null;
+      } else if (upper === 'DISCARD') {
+        this.#transaction = null;
+      } else if (upper !== 'MULTI' && upper !== 'WATCH') {
+        slot.kind = Kind.Queued;
+        transaction.push(slot);
+      }
+      return;
+    }
+    switch (upper) {
+      case 'MULTI':
+        this.#transaction = [];
+        break;
+      case 'SELECT':
+        slot.kind = Kind.Select;
+        break;
+      default: {
+        const spec = PUBSUB_COMMANDS.get(upper);
+        if (spec !== undefined) {
+          slot.kind = Kind.Pubsub;
+          slot.items = [];
+          // UNSUBSCRIBE with no channel: one confirmation per channel subscribed when the server gets to it.
+          slot.state = args.length === 0 ? -1 : args.length;
+          this.#pubsubPending++;
+        }
+      }
+    }
+  }
+
+  /** Wires a command's timeout and abort signal to settle it early. */
+  #arm(slot: Pending, { signal, timeout }: ExecuteOptions): void {
+    const settleEarly = (error: Error): void => {
+      if (slot.done) return;
+      slot.done = true;
+      slot.cleanup?.();
+      slot.reject(error);
+    };
+    const timer =
+      timeout === undefined
+        ? undefined
+        : setTimeout(
+            () => settleEarly(new TimeoutError(`${slot.command} timed out after ${timeout} ms`)),
+            timeout,
+          );
+    const onAbort = (): void => settleEarly(signal?.reason as Error);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    slot.cleanup = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+  }
+
+  #write(encoded: Encoded): void {
+    if (typeof encoded === 'string') {
+      this.#outText += encoded;
+    } else {
+      if (this.#outText.length > 0) this.#outChunks.push(this.#outText);
+      this.#outText = encoded.pop() as string;
+      for (const part of encoded) this.#outChunks.push(part);
+    }
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.nextTick(this.#flushNow);
+    }
+  }
+
+  /** Writes everything coalesced since the last flush, unless the socket asked us to wait. */
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#waitingDrain || this.#closeError !== null) return;
+    if (this.#outText.length === 0 && this.#outChunks.length === 0) return;
+    const socket = this.#socket;
+    let ok: boolean;
+    if (this.#outChunks.length === 0) {
+      ok = socket.write(this.#outText);
+    } else {
+      socket.cork();
+      for (const part of this.#outChunks) socket.write(part);
+      ok = socket.write(this.#outText);
+      socket.uncork();
+      this.#outChunks = [];
+    }
+    this.#outText = '';
+    if (!ok) {
+      // Backpressure: keep accepting commands into the buffers, write them once the socket drained.
+      this.#waitingDrain = true;
+      socket.once('drain', () => {
+        this.#waitingDrain = false;
+        this.#flush();
+      });
+    }
+  }
+
+  #onData(chunk: Buffer): void {
+    const reader = this.#reader;
+    try {
+      reader.feed(chunk);
+    } catch (err) {
+      this.#fail(asProtocolError(err));
+      return;
+    }
+    while (this.#closeError === null) {
+      let reply: Reply | false;
+      try {
+        if (this.#readerDecodes) reader.encoding = this.#replyEncoding();
+        reply = reader.gets();
+      } catch (err) {
+        this.#fail(asProtocolError(err));
+        return;
+      }
+      // `false` is also RESP3's `#f`; a reader that can tell the two apart says which it was.
+      if (reply === false && reader.incomplete !== false) return;
+      try {
+        this.#dispatch(reply);
+      } catch (err) {
+        // A bug or a reply of a shape we cannot place: closing beats leaving the FIFO silently misaligned.
+        this.#fail(
+          new ProtocolError(`Failed to dispatch a reply: ${(err as Error).message}`, {
+            cause: err,
+          }),
+        );
+        return;
+      }
+    }
+  }
+
+  /** The encoding the reader should decode the next reply with; null when we decode it ourselves. */
+  #replyEncoding(): BufferEncoding | null {
+    if (this.#inPubsubMode()) return null;
+    const head = this.#pending.peekFront();
+    return head === undefined || head.kind === Kind.Exec ? null : head.encoding;
+  }
+
+  /** Subscribed, or about to be: the server reads what we send next in pub/sub mode. */
+  #inPubsubMode(): boolean {
+    return this.#pubsubPending > 0 || this.#subscriptions.count > 0;
+  }
+
+  #dispatch(reply: Reply): void {
+    const isPush = reply instanceof PushReply;
+    if (isPush || (Array.isArray(reply) && this.#inPubsubMode())) {
+      // In pub/sub mode (and always for RESP3 pushes) messages and confirmations answer no command
+      // in the FIFO, or several replies answer one; anything else, such as PING's, is ordinary.
+      const kind = Subscriptions.kindOf(reply as Reply[]);
+      if (kind !== null) return this.#onPubsub(kind, reply as Reply[]);
+      if (isPush) return; // other pushes (client tracking…) have no reader yet
+    }
+    const slot = this.#pending.shift();
+    if (slot === undefined) {
+      throw new Error('a reply arrived with no command waiting for it');
+    }
+    this.#settle(slot, reply);
+  }
+
+  #settle(slot: Pending, reply: Reply): void {
+    slot.cleanup?.();
+    if (slot.kind === Kind.Pubsub) this.#pubsubPending--;
+    if (reply instanceof ReplyError) {
+      reply.command = slot.command;
+      if (!slot.done) slot.reject(reply);
+      if (reply instanceof MaxClientsError)
+        this.#fail(new ConnectionClosedError(reply.message, { cause: reply }));
+      return;
+    }
+    let value: Reply = reply;
+    switch (slot.kind) {
+      case Kind.Plain:
+        if (!this.#readerDecodes && slot.encoding !== null)
+          value = decodeReply(reply, slot.encoding);
+        break;
+      case Kind.Queued:
+        slot.state = 1;
+        break;
+      case Kind.Select:
+        if (reply === 'OK') this.#db = slot.db;
+        break;
+      case Kind.Exec:
+        if (reply === null) {
+          if (!slot.done) slot.reject(new WatchVariableError());
+          return;
+        }
+        value = this.#execResults(slot.items as Pending[], reply as Reply[]);
+        break;
+      case Kind.Pubsub:
+        throw new Error(`${slot.command} got ${describeReply(reply)} instead of a confirmation`);
+    }
+    if (!slot.done) slot.resolve(value as never);
+  }
+
+  /** Matches the items of an EXEC reply to the commands that were queued, each decoded with its own encoding. */
+  #execResults(queued: Pending[], items: Reply[]): Reply[] {
+    const accepted = queued.filter((slot) => slot.state === 1);
+    if (accepted.length !== items.length) {
+      throw new Error(
+        `EXEC returned ${items.length} replies for ${accepted.length} queued commands`,
+      );
+    }
+    return items.map((item, i) => {
+      const slot = accepted[i] as Pending;
+      if (slot.db !== -1 && item === 'OK') this.#db = slot.db;
+      return slot.encoding === null || item instanceof ReplyError
+        ? item
+        : decodeReply(item, slot.encoding);
+    });
+  }
+
+  /** Routes a message to its Channel, or hands a (un)subscribe confirmation to the command that asked for it. */
+  #onPubsub(kind: string, reply: Reply[]): void {
+    if (this.#subscriptions.deliver(kind, reply)) return;
+    const upper = kind.toUpperCase();
+    const head = this.#pending.peekFront();
+    // An unsolicited confirmation (the server dropping a sharded subscription) answers no command.
+    const mine = head?.kind === Kind.Pubsub && head.command === upper ? head : undefined;
+    if (mine !== undefined && mine.state === -1) {
+      mine.state = Math.max(1, this.#subscriptions.size(upper));
+    }
+    const entry = this.#subscriptions.confirm(kind, reply, mine?.channels ?? null);
+    if (mine === undefined) return;
+    const collected = mine.items as PubsubReply[];
+    collected.push(entry);
+    if (collected.length < mine.state) return;
+    this.#pending.shift();
+    this.#pubsubPending--;
+    mine.cleanup?.();
+    if (!mine.done) mine.resolve(collected as never);
+  }
+
+  /** Closes the connection with `error`: every pending command and every channel learns why. */
+  #fail(error: Error): void {
+    if (this.#closeError !== null) return;
+    this.#closeError = error;
+    debug('%s: closing: %s', this.#label, error.message);
+    this.#socket.destroy();
+    this.#outText = '';
+    this.#outChunks = [];
+    this.#transaction = null;
+    for (let slot = this.#pending.shift(); slot !== undefined; slot = this.#pending.shift()) {
+      slot.cleanup?.();
+      if (!slot.done) slot.reject(error);
+    }
+    this.#subscriptions.closeAll(error);
+    this.#pubsubPending = 0;
+  }
+}
+
+/** Decodes every bulk string in a reply with `encoding` (for parsers that do not decode themselves, and EXEC items). */
+function decodeReply(reply: Reply, encoding: BufferEncoding): Reply {
+  if (Buffer.isBuffer(reply)) return reply.toString(encoding);
+  if (Array.isArray(reply)) return reply.map((item) => decodeReply(item, encoding));
+  if (reply instanceof Map) {
+    const decoded = new Map<Reply, Reply>();
+    for (const [key, value] of reply)
+      decoded.set(decodeReply(key, encoding), decodeReply(value, encoding));
+    return decoded;
+  }
+  return reply;
+}
+
+/** A reader's failure as the ProtocolError that closes the connection (a plugged-in parser may throw anything). */
+function asProtocolError(err: unknown): ProtocolError {
+  if (err instanceof ProtocolError) return err;
+  return new ProtocolError(`Protocol error: ${err instanceof Error ? err.message : String(err)}`, {
+    cause: err,
+  });
+}
+
+function describeReply(reply: Reply): string {
+  return Array.isArray(reply) ? `an array of ${reply.length}` : typeof reply;
+}
+
+/**
+ * Connects to a Redis server and returns a ready {@link RedisConnection}: authenticated, named and
+ * on the requested database. Never throws synchronously; every failure rejects, and a connection
+ * that fails half-way is closed before the promise rejects.
+ *
+ * @param address - `[host, port]`, a unix socket path, or a `redis://`, `rediss://` or `unix://` URL.
+ * @param options - see {@link ConnectionOptions}; values in a URL win over these.
+ */
+export async function createConnection(
+  address: Address,
+  options?: ConnectionOptions,
+): Promise<RedisConnection> {
+  const config = resolveConfig(address, options);
+  const deadline = config.timeout === undefined ? undefined : Date.now() + config.timeout;
+  const socket = await openSocket(config);
+  const connection = new RedisConnection(socket, config);
+  try {
+    const steps: Array<Promise<unknown>> = [];
+    const remaining = (): ExecuteOptions =>
+      deadline === undefined ? {} : { timeout: Math.max(1, deadline - Date.now()) };
+    if (config.password !== undefined) {
+      debug(
+        '%s: AUTH%s',
+        describeAddress(config),
+        config.username === undefined ? '' : ` as ${config.username}`,
+      );
+      const credentials =
+        config.username === undefined ? [config.password] : [config.username, config.password];
+      steps.push(connection.executeWith(remaining(), 'AUTH', ...credentials));
+    }
+    if (config.name !== undefined)
+      steps.push(connection.executeWith(remaining(), 'CLIENT SETNAME', config.name));
+    if (config.db !== 0) steps.push(connection.executeWith(remaining(), 'SELECT', config.db));
+    // Sent together: a failed AUTH makes the later steps fail too, and Promise.all reports the first.
+    await Promise.all(steps);
+  } catch (err) {
+    connection.close();
+    await connection.waitClosed();
+    throw err instanceof TimeoutError
+      ? new TimeoutError(
+          `Connecting to ${describeAddress(config)} timed out after ${config.timeout} ms`,
+        )
+      : err;
+  }
+  debug('%s: connected', describeAddress(config));
+  return connection;
+}
+
+/** Opens the TCP, TLS or unix socket, within the connect timeout. */
+function openSocket(config: ConnectionConfig): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const label = describeAddress(config);
+    debug('%s: connecting', label);
+    let socket: net.Socket;
+    let event = 'connect';
+    const target =
+      config.path !== undefined
+        ? { path: config.path }
+        : { host: config.host, port: config.port ?? 6379 };
+    if (config.tls !== null) {
+      socket = tls.connect({ ...config.tls, ...target });
+      event = 'secureConnect';
+    } else if (config.path !== undefined) {
+      socket = net.connect({ path: config.path });
+    } else {
+      socket = net.connect({ host: config.host, port: config.port ?? 6379 });
+    }
+    const timer =
+      config.timeout === undefined
+        ? undefined
+        : setTimeout(() => {
+            socket.destroy();
+            reject(new TimeoutError(`Connecting to ${label} timed out after ${config.timeout} ms`));
+          }, config.timeout);
+    const onError = (err: Error): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(
+        new ConnectionClosedError(`Could not connect to ${label}: ${err.message}`, { cause: err }),
+      );
+    };
+    socket.once('error', onError);
+    socket.once(event, () => {
+      clearTimeout(timer);
+      socket.off('error', onError);
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true);
+      resolve(socket);
+    });
+  });
+}

@@ -1,0 +1,22 @@
+/**
+ * redmux: a pipelined, multiplexing Redis client for Node.js in the aioredis 1.x style.
+ *
+ * ```ts
+ * import { createConnection } from 'redmux';
+ *
+ * const conn = await createConnection('redis://localhost:6379/0', { encoding: 'utf8' });
+ * await conn.execute('SET', 'key', 'value');
+ * console.log(await conn.execute('GET', 'key'));
+ * conn.close();
+ * ```
+ *
+ * @module redmux
+ */
+export { createConnection, RedisConnection } from './connection';
+export type { ExecuteOptions, PubsubReply } from './connection';
+export type { Address, ConnectionOptions } from './options';
+export type { Arg } from './protocol/encoder';
+export { Reader, PushReply, MAX_DEPTH, MAX_BULK_LENGTH } from './protocol/reader';
+export type { Reply, ReaderLike, ReaderConstructor, ReaderOptions } from './protocol/reader';
+export { Channel } from './pubsub';
+export * from './errors';

@@ -1,0 +1,340 @@
+import { expect } from 'chai';
+import {
+  ConnectionClosedError,
+  ConnectionForcedCloseError,
+  createConnection,
+  RedisConnection,
+  RedisError,
+  ReplyError,
+  TimeoutError,
+} from '../../lib';
+import { sharedServer } from '../helpers/hooks';
+import { startRedis } from '../helpers/redis-server';
+import { eventually, rejectionOf, uniqueKey } from '../helpers/util';
+
+describe('RedisConnection against a real server', () => {
+  let url: string;
+  let conn: RedisConnection;
+
+  before(async () => {
+    url = (await sharedServer()).url;
+  });
+  beforeEach(async () => {
+    conn = await createConnection(url);
+  });
+  afterEach(async () => {
+    conn.close();
+    await conn.waitClosed();
+  });
+
+  describe('#execute()', () => {
+    it('returns bulk replies as Buffers by default and status replies as strings', async () => {
+      const key = uniqueKey();
+      expect(await conn.execute('SET', key, 'value')).to.equal('OK');
+      expect(await conn.execute('GET', key)).to.deep.equal(Buffer.from('value'));
+      expect(await conn.execute('GET', uniqueKey('missing'))).to.equal(null);
+      expect(await conn.execute('PING')).to.equal('PONG');
+    });
+
+    it('returns integers as numbers and as bigint beyond 2^53', async () => {
+      const key = uniqueKey();
+      expect(await conn.execute('INCRBY', key, 5)).to.equal(5);
+      await conn.execute('SET', key, '9223372036854775806');
+      expect(await conn.execute('INCR', key)).to.equal(9223372036854775807n);
+    });
+
+    it('gives each of 10,000 concurrent commands its own reply', async () => {
+      const key = uniqueKey();
+      const replies = await Promise.all(
+        Array.from({ length: 10_000 }, (_, i) =>
+          i % 3 === 0 ? conn.execute('INCR', key) : conn.execute('ECHO', `reply-${i}`),
+        ),
+      );
+      let incr = 0;
+      replies.forEach((reply, i) => {
+        if (i % 3 === 0) expect(reply).to.equal(++incr);
+        else expect(reply).to.deep.equal(Buffer.from(`reply-${i}`));
+      });
+    });
+
+    it('rejects an error reply with a ReplyError carrying its code and the command name', async () => {
+      const key = uniqueKey();
+      await conn.execute('LPUSH', key, 'x');
+      const err = await rejectionOf(conn.execute('GET', key));
+      expect(err).to.be.instanceOf(ReplyError);
+      expect((err as ReplyError).code).to.equal('WRONGTYPE');
+      expect((err as ReplyError).command).to.equal('GET');
+      // The connection is still usable and aligned.
+      expect(await conn.execute('ECHO', 'after')).to.deep.equal(Buffer.from('after'));
+    });
+
+    it('rejects undefined, null, booleans and objects with TypeError, sends nothing and keeps what was queued', async () => {
+      const key = uniqueKey();
+      const before = conn.execute('SET', key, 'v');
+      const bad = [undefined, null, true, {}, [1], Symbol('s')].map((arg) =>
+        rejectionOf(conn.execute('SET', key, arg as unknown as string)),
+      );
+      const after = conn.execute('GET', key);
+      for (const err of await Promise.all(bad)) expect(err).to.be.instanceOf(TypeError);
+      expect(await before).to.equal('OK');
+      expect(await after).to.deep.equal(Buffer.from('v'));
+    });
+
+    it('never throws synchronously, whatever it is given', () => {
+      const untyped = conn as unknown as { execute: (...args: unknown[]) => Promise<unknown> };
+      const results = [untyped.execute(), untyped.execute(42), untyped.execute('GET', {})];
+      return Promise.all(results.map((p) => rejectionOf(p))).then((errors) => {
+        for (const err of errors) expect(err).to.be.instanceOf(TypeError);
+      });
+    });
+
+    it('splits a multi-word command name', async () => {
+      const reply = await conn.execute<Buffer[]>('CONFIG GET', 'maxmemory-policy');
+      expect(reply.map(String)).to.deep.equal(['maxmemory-policy', 'noeviction']);
+    });
+  });
+
+  describe('encodings', () => {
+    it('decodes bulk replies with the connection encoding', async () => {
+      const utf8 = await createConnection(url, { encoding: 'utf8' });
+      try {
+        const key = uniqueKey();
+        await utf8.execute('SET', key, 'ключ 😀');
+        expect(utf8.encoding).to.equal('utf8');
+        expect(await utf8.execute('GET', key)).to.equal('ключ 😀');
+        expect(await utf8.execute('MGET', key, key)).to.deep.equal(['ключ 😀', 'ключ 😀']);
+      } finally {
+        utf8.close();
+      }
+    });
+
+    it('lets one command override the encoding, both ways', async () => {
+      const utf8 = await createConnection(url, { encoding: 'utf8' });
+      try {
+        const key = uniqueKey();
+        await utf8.execute('SET', key, 'abc');
+        const [asBuffer, asString, asHex] = await Promise.all([
+          utf8.executeWith({ encoding: null }, 'GET', key),
+          utf8.execute('GET', key),
+          utf8.executeWith({ encoding: 'hex' }, 'GET', key),
+        ]);
+        expect(asBuffer).to.deep.equal(Buffer.from('abc'));
+        expect(asString).to.equal('abc');
+        expect(asHex).to.equal('616263');
+        expect(await conn.executeWith({ encoding: 'utf8' }, 'GET', key)).to.equal('abc');
+      } finally {
+        utf8.close();
+      }
+    });
+
+    it('rejects an unknown encoding with TypeError', async () => {
+      const err = await rejectionOf(
+        conn.executeWith({ encoding: 'klingon' as BufferEncoding }, 'GET', 'k'),
+      );
+      expect(err).to.be.instanceOf(TypeError);
+    });
+  });
+
+  describe('cancellation keeps replies aligned (invariant 1)', () => {
+    it('still consumes the replies of aborted and timed-out commands behind a DEBUG SLEEP', async () => {
+      const controller = new AbortController();
+      const sleeping = conn.executeWith({ signal: controller.signal }, 'DEBUG', 'SLEEP', 0.3);
+      const timedOut = conn.executeWith({ timeout: 50 }, 'ECHO', 'timed-out');
+      const aborted = conn.executeWith({ signal: controller.signal }, 'ECHO', 'aborted');
+      const third = conn.execute('ECHO', 'third');
+      controller.abort();
+      const abortError = await rejectionOf(sleeping);
+      expect(abortError.name).to.equal('AbortError');
+      expect(await rejectionOf(aborted)).to.equal(abortError);
+      const timeoutError = await rejectionOf(timedOut);
+      expect(timeoutError).to.be.instanceOf(TimeoutError);
+      expect((timeoutError as TimeoutError).code).to.equal('REDMUX_ERR_TIMEOUT');
+      expect(await third).to.deep.equal(Buffer.from('third'));
+      expect(await conn.execute('ECHO', 'fourth')).to.deep.equal(Buffer.from('fourth'));
+    });
+
+    it('keeps many interleaved cancelled commands from shifting later replies', async () => {
+      const work: Array<Promise<unknown>> = [conn.execute('DEBUG', 'SLEEP', 0.1)];
+      const expected: Array<[Promise<unknown>, string]> = [];
+      for (let i = 0; i < 200; i++) {
+        if (i % 2 === 0) {
+          work.push(conn.executeWith({ timeout: 1 }, 'ECHO', `lost-${i}`).catch(() => 'cancelled'));
+        } else {
+          expected.push([conn.execute('ECHO', `kept-${i}`), `kept-${i}`]);
+        }
+      }
+      await Promise.all(work);
+      for (const [promise, value] of expected)
+        expect(await promise).to.deep.equal(Buffer.from(value));
+    });
+
+    it('rejects at once, sending nothing, when the signal is already aborted', async () => {
+      const err = await rejectionOf(
+        conn.executeWith({ signal: AbortSignal.abort() }, 'ECHO', 'never'),
+      );
+      expect(err.name).to.equal('AbortError');
+      expect(await conn.execute('ECHO', 'next')).to.deep.equal(Buffer.from('next'));
+    });
+  });
+
+  describe('#select()', () => {
+    it('switches the database and tracks db', async () => {
+      const key = uniqueKey();
+      await conn.execute('SET', key, 'db0');
+      expect(await conn.select(3)).to.equal('OK');
+      expect(conn.db).to.equal(3);
+      expect(await conn.execute('GET', key)).to.equal(null);
+      await conn.execute('SELECT', 0);
+      expect(conn.db).to.equal(0);
+      expect(await conn.execute('GET', key)).to.deep.equal(Buffer.from('db0'));
+    });
+
+    it('keeps db unchanged when the server refuses', async () => {
+      const err = await rejectionOf(conn.execute('SELECT', 100000));
+      expect(err).to.be.instanceOf(ReplyError);
+      expect(conn.db).to.equal(0);
+    });
+
+    it('rejects a non-integer db with TypeError', async () => {
+      expect(await rejectionOf(conn.select(1.5))).to.be.instanceOf(TypeError);
+      expect(await rejectionOf(conn.select(-1))).to.be.instanceOf(TypeError);
+    });
+
+    it('connects straight to the db of the URL or options', async () => {
+      const viaUrl = await createConnection(`${url}/2`);
+      const viaOption = await createConnection(url, { db: 4 });
+      try {
+        expect(viaUrl.db).to.equal(2);
+        expect(viaOption.db).to.equal(4);
+        const info = String(await viaOption.execute('CLIENT', 'INFO'));
+        expect(info).to.match(/ db=4 /);
+      } finally {
+        viaUrl.close();
+        viaOption.close();
+      }
+    });
+  });
+
+  describe('client name', () => {
+    it('sets the name on connect', async () => {
+      const named = await createConnection(url, { name: 'redmux-test' });
+      try {
+        expect(await named.execute('CLIENT', 'GETNAME')).to.deep.equal(Buffer.from('redmux-test'));
+      } finally {
+        named.close();
+      }
+    });
+  });
+
+  describe('close semantics (invariant 3)', () => {
+    it('close() is synchronous: closed at once, everything pending rejects with ConnectionForcedCloseError', async () => {
+      const pending = [
+        conn.execute('BLPOP', uniqueKey(), 0),
+        conn.execute('PING'),
+        conn.execute('ECHO', 'x'),
+      ];
+      conn.close();
+      expect(conn.closed).to.equal(true);
+      for (const err of await Promise.all(pending.map(rejectionOf))) {
+        expect(err).to.be.instanceOf(ConnectionForcedCloseError);
+        expect((err as RedisError).code).to.equal('REDMUX_ERR_CONNECTION_FORCED_CLOSE');
+      }
+      await conn.waitClosed();
+      const later = await rejectionOf(conn.execute('PING'));
+      expect(later).to.be.instanceOf(ConnectionClosedError);
+    });
+
+    it('supports await using', async () => {
+      let leaked: RedisConnection | undefined;
+      {
+        await using scoped = await createConnection(url);
+        leaked = scoped;
+        expect(await scoped.execute('PING')).to.equal('PONG');
+      }
+      expect(leaked.closed).to.equal(true);
+    });
+
+    it('rejects everything pending and sets closed when CLIENT KILL drops the connection', async () => {
+      const id = await conn.execute<number>('CLIENT', 'ID');
+      const pending = [conn.execute('BLPOP', uniqueKey(), 0), conn.execute('PING')];
+      const admin = await createConnection(url);
+      try {
+        expect(await admin.execute('CLIENT', 'KILL', 'ID', id)).to.equal(1);
+      } finally {
+        admin.close();
+      }
+      for (const err of await Promise.all(pending.map(rejectionOf))) {
+        expect(err).to.be.instanceOf(ConnectionClosedError);
+        expect(err).not.to.be.instanceOf(ConnectionForcedCloseError);
+      }
+      expect(conn.closed).to.equal(true);
+      await conn.waitClosed();
+    });
+
+    it('rejects everything pending when the server process dies', async () => {
+      const server = await startRedis();
+      const victim = await createConnection(server.url);
+      try {
+        const pending = [
+          victim.execute('BLPOP', 'never', 0),
+          victim.execute('PING'),
+          victim.execute('ECHO', 'x'),
+        ];
+        await server.kill();
+        for (const err of await Promise.all(pending.map(rejectionOf))) {
+          expect(err).to.be.instanceOf(ConnectionClosedError);
+        }
+        expect(victim.closed).to.equal(true);
+        expect(await rejectionOf(victim.execute('PING'))).to.be.instanceOf(ConnectionClosedError);
+      } finally {
+        victim.close();
+        await server.stop();
+      }
+    });
+
+    it('leaves no connection behind on the server after close()', async () => {
+      const admin = await createConnection(url);
+      try {
+        const name = `redmux-close-${process.pid}`;
+        const temp = await createConnection(url, { name });
+        expect(String(await admin.execute('CLIENT', 'LIST'))).to.include(`name=${name}`);
+        temp.close();
+        await temp.waitClosed();
+        await eventually(
+          async () => !String(await admin.execute('CLIENT', 'LIST')).includes(`name=${name}`),
+        );
+      } finally {
+        admin.close();
+      }
+    });
+  });
+
+  describe('pub/sub mode', () => {
+    it('rejects other commands while subscribed, sending nothing, and keeps the subscription', async () => {
+      const channel = uniqueKey('chan');
+      expect(await conn.executePubsub('subscribe', channel)).to.deep.equal([
+        ['subscribe', channel, 1],
+      ]);
+      expect(conn.inPubsub).to.equal(1);
+      const err = await rejectionOf(conn.execute('GET', 'k'));
+      expect(err).to.be.instanceOf(RedisError);
+      expect((err as RedisError).code).to.equal('REDMUX_ERR_PUBSUB_MODE');
+      const pong = await conn.execute<Buffer[]>('PING');
+      expect(pong.map(String)).to.deep.equal(['pong', '']);
+
+      const publisher = await createConnection(url);
+      try {
+        expect(await publisher.execute('PUBLISH', channel, 'hello')).to.equal(1);
+      } finally {
+        publisher.close();
+      }
+      const subscribed = conn.pubsubChannels.get(channel);
+      expect(subscribed).to.not.equal(undefined);
+      expect(await subscribed?.get()).to.deep.equal(Buffer.from('hello'));
+
+      expect(await conn.executePubsub('unsubscribe')).to.deep.equal([['unsubscribe', channel, 0]]);
+      expect(conn.inPubsub).to.equal(0);
+      expect(await conn.execute('ECHO', 'normal again')).to.deep.equal(Buffer.from('normal again'));
+    });
+  });
+});
