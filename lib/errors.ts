@@ -185,7 +185,12 @@ export class PipelineError extends RedisError {
 
 /** A MULTI/EXEC transaction failed. */
 export class MultiExecError extends PipelineError {
-  constructor(message: string, errors: Error[], replies: unknown[], code = 'REDMUX_ERR_MULTI_EXEC') {
+  constructor(
+    message: string,
+    errors: Error[],
+    replies: unknown[],
+    code = 'REDMUX_ERR_MULTI_EXEC',
+  ) {
     super(message, errors, replies, code);
   }
 

@@ -57,7 +57,8 @@ export interface ConnectionOptions {
   /** The reply parser class (the hiredis.Reader contract). Default: the built-in `Reader`. */
   parser?: ReaderConstructor;
   /**
-   * Connect timeout in milliseconds: how long opening the socket (and the TLS handshake) may take.
+   * Connect timeout in milliseconds: how long connecting may take as a whole (the socket, the TLS
+   * handshake, and the AUTH / CLIENT SETNAME / SELECT steps). Past it, TimeoutError.
    * A finite number greater than 0. Default: none (wait as long as the OS does).
    */
   timeout?: number;
