@@ -55,11 +55,15 @@ export interface ExecuteOptions {
 /** What a slot does with its reply beyond handing it over. */
 const enum Kind {
   Plain,
+  /** MULTI: a refusal means no transaction started after all. */
+  Multi,
   /** A command sent between MULTI and EXEC: its reply is QUEUED; its real result comes in EXEC. */
   Queued,
   Exec,
   Select,
   Pubsub,
+  /** RESET: the server drops the transaction, the subscriptions and the db. */
+  Reset,
 }
 
 /**
@@ -74,7 +78,7 @@ class Pending {
   state = 0;
   /** SELECT (plain or queued): the database asked for. */
   db = -1;
-  /** Exec: the commands of the transaction. Pubsub: the confirmations collected so far. */
+  /** Multi and Exec: the commands of the transaction. Pubsub: the confirmations collected so far. */
   items: Pending[] | PubsubReply[] | null = null;
   /** Pubsub: the Channel objects the caller passed, by name. */
   channels: Map<string, Channel> | null = null;
@@ -341,7 +345,8 @@ export class RedisConnection {
         slot.kind = Kind.Exec;
         slot.items = transaction;
         this.#transaction = null;
-      } else if (upper === 'DISCARD') {
+      } else if (upper === 'DISCARD' || upper === 'RESET') {
+        if (upper === 'RESET') slot.kind = Kind.Reset;
         this.#transaction = null;
       } else if (upper !== 'MULTI' && upper !== 'WATCH') {
         slot.kind = Kind.Queued;
@@ -351,7 +356,11 @@ export class RedisConnection {
     }
     switch (upper) {
       case 'MULTI':
-        this.#transaction = [];
+        slot.kind = Kind.Multi;
+        slot.items = this.#transaction = [];
+        break;
+      case 'RESET':
+        slot.kind = Kind.Reset;
         break;
       case 'SELECT':
         slot.kind = Kind.Select;
@@ -489,6 +498,10 @@ export class RedisConnection {
     }
     const slot = this.#pending.shift();
     if (slot === undefined) {
+      // A server refusing a new client (max clients) says so before any command is sent.
+      if (reply instanceof ReplyError) {
+        return this.#fail(new ConnectionClosedError(reply.message, { cause: reply }));
+      }
       throw new Error('a reply arrived with no command waiting for it');
     }
     this.#settle(slot, reply);
@@ -500,6 +513,8 @@ export class RedisConnection {
     if (reply instanceof ReplyError) {
       reply.command = slot.command;
       if (!slot.done) slot.reject(reply);
+      // A refused MULTI started nothing: what follows it runs at once, and EXEC will be refused.
+      if (slot.kind === Kind.Multi && this.#transaction === slot.items) this.#transaction = null;
       if (reply instanceof MaxClientsError)
         this.#fail(new ConnectionClosedError(reply.message, { cause: reply }));
       return;
@@ -515,6 +530,10 @@ export class RedisConnection {
         break;
       case Kind.Select:
         if (reply === 'OK') this.#db = slot.db;
+        break;
+      case Kind.Reset:
+        this.#db = 0;
+        this.#subscriptions.closeAll();
         break;
       case Kind.Exec:
         if (reply === null) {

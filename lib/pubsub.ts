@@ -472,8 +472,11 @@ export class Subscriptions {
     return [kind, name, count];
   }
 
-  /** Closes every Channel with `error` (a lost or closed connection) and forgets them. */
-  closeAll(error: Error): void {
+  /**
+   * Closes every Channel and forgets them: with `error` (a lost or closed connection) readers
+   * reject with it; without (RESET) their iteration ends normally.
+   */
+  closeAll(error?: Error): void {
     for (const registry of [this.channels, this.patterns, this.shards]) {
       for (const channel of registry.values()) channel._close(error);
       registry.clear();

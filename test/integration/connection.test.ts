@@ -3,6 +3,7 @@ import {
   ConnectionClosedError,
   ConnectionForcedCloseError,
   createConnection,
+  MaxClientsError,
   RedisConnection,
   RedisError,
   ReplyError,
@@ -305,6 +306,49 @@ describe('RedisConnection against a real server', () => {
         );
       } finally {
         admin.close();
+      }
+    });
+  });
+
+  describe('RESET', () => {
+    it('follows the server back to db 0, no transaction and no subscriptions', async () => {
+      await conn.select(2);
+      void conn.execute('MULTI');
+      expect(conn.inTransaction).to.equal(true);
+      expect(await conn.execute('RESET')).to.equal('RESET');
+      expect(conn.inTransaction).to.equal(false);
+      expect(conn.db).to.equal(0);
+
+      const channel = uniqueKey('chan');
+      await conn.executePubsub('subscribe', channel);
+      const subscribed = conn.pubsubChannels.get(channel);
+      expect(await conn.execute('RESET')).to.equal('RESET');
+      expect(conn.inPubsub).to.equal(0);
+      expect(conn.pubsubChannels.size).to.equal(0);
+      const received: unknown[] = [];
+      for await (const message of subscribed ?? []) received.push(message);
+      expect(received).to.deep.equal([]);
+      expect(await conn.execute('ECHO', 'normal')).to.deep.equal(Buffer.from('normal'));
+    });
+  });
+
+  describe('server limits', () => {
+    it('rejects with MaxClientsError when the server is full, and closes that connection', async () => {
+      const server = await startRedis({ args: ['--maxclients', '1'] });
+      const first = await createConnection(server.url);
+      try {
+        const named = await rejectionOf(createConnection(server.url, { name: 'second' }));
+        expect(named).to.be.instanceOf(MaxClientsError);
+        // Without a handshake the refusal arrives before any command: the connection closes with it.
+        const bare = await createConnection(server.url);
+        await bare.waitClosed();
+        const err = await rejectionOf(bare.execute('PING'));
+        expect(err).to.be.instanceOf(ConnectionClosedError);
+        expect((err as Error & { cause: Error }).cause.cause).to.be.instanceOf(MaxClientsError);
+        expect(await first.execute('PING')).to.equal('PONG');
+      } finally {
+        first.close();
+        await server.stop();
       }
     });
   });

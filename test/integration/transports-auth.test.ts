@@ -120,6 +120,20 @@ describe('transports and authentication', function () {
     expect((err as AuthError).code).to.equal('NOAUTH');
   });
 
+  it('leaves inTransaction false when the server refuses MULTI', async () => {
+    const conn = await createConnection(server.url); // no password: every command is refused
+    try {
+      const multi = conn.execute('MULTI');
+      expect(conn.inTransaction).to.equal(true);
+      expect(await rejectionOf(multi)).to.be.instanceOf(AuthError);
+      expect(conn.inTransaction).to.equal(false);
+      expect(await conn.auth(PASSWORD)).to.equal('OK');
+      expect(await conn.execute('PING')).to.equal('PONG');
+    } finally {
+      conn.close();
+    }
+  });
+
   it('never writes credentials to the debug log (invariant 8)', async () => {
     const lines: string[] = [];
     const previous = createDebug.log;
