@@ -1,6 +1,6 @@
 // Faults a real redis-server cannot produce, through a tiny fake RESP server.
 import { expect } from 'chai';
-import type * as net from 'node:net';
+import * as net from 'node:net';
 import {
   ConnectionClosedError,
   createConnection,
@@ -9,7 +9,7 @@ import {
   TimeoutError,
 } from '../../lib';
 import { startFakeServer } from '../helpers/fake-server';
-import { rejectionOf } from '../helpers/util';
+import { eventually, rejectionOf } from '../helpers/util';
 
 /** Answers PING with +PONG and hands anything else to `other`. */
 function answering(other: (socket: net.Socket, data: Buffer) => void) {
@@ -93,6 +93,44 @@ describe('RedisConnection faults', () => {
     expect(await Promise.all(replies)).to.deep.equal([false, true, 'OK']);
     conn.close();
     await fake.close();
+  });
+
+  it('waits for drain when the socket pushes back, while still accepting commands', async () => {
+    const fake = await startFakeServer(() => {});
+    const conn = await createConnection([fake.host, fake.port]);
+    await eventually(async () => fake.connections.length === 1);
+    const server = fake.connections[0] as net.Socket;
+    server.pause(); // the server stops reading: the client's socket buffer fills up
+
+    const writes: number[] = [];
+    const write = net.Socket.prototype.write;
+    net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
+      if (this.remotePort === fake.port) writes.push(Date.now());
+      return (write as (...a: unknown[]) => boolean).apply(this, args);
+    } as typeof write;
+    try {
+      void conn.execute('SET', 'big', Buffer.alloc(32 << 20)).catch(() => {});
+      await new Promise((resolve) => setImmediate(resolve));
+      const afterBig = writes.length;
+      expect(afterBig).to.be.greaterThan(0);
+      // More commands over several event-loop turns: accepted, but nothing is written yet.
+      const small: Array<Promise<unknown>> = [];
+      for (let turn = 0; turn < 5; turn++) {
+        small.push(conn.execute('PING').catch(() => 'closed'));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(writes.length).to.equal(afterBig);
+      server.resume();
+      await eventually(async () => writes.length > afterBig);
+      await eventually(async () => Buffer.concat(fake.received).includes('*1\r\n$4\r\nPING\r\n'));
+      const sent = Buffer.concat(fake.received);
+      expect(sent.length).to.be.greaterThan(32 << 20);
+      expect(sent.toString('latin1').split('*1\r\n$4\r\nPING\r\n').length - 1).to.equal(5);
+    } finally {
+      net.Socket.prototype.write = write;
+      conn.close();
+      await fake.close();
+    }
   });
 
   it('rejects with TimeoutError when the server never answers the handshake', async () => {
