@@ -9,46 +9,34 @@ import {
   ReplyError,
   TimeoutError,
 } from '../../lib';
-import { sharedServer } from '../helpers/hooks';
+import { useConnection } from '../helpers/connection';
 import { startRedis } from '../helpers/redis-server';
 import { eventually, rejectionOf, uniqueKey } from '../helpers/util';
 
 describe('RedisConnection against a real server', () => {
-  let url: string;
-  let conn: RedisConnection;
-
-  before(async () => {
-    url = (await sharedServer()).url;
-  });
-  beforeEach(async () => {
-    conn = await createConnection(url);
-  });
-  afterEach(async () => {
-    conn.close();
-    await conn.waitClosed();
-  });
+  const t = useConnection();
 
   describe('#execute()', () => {
     it('returns bulk replies as Buffers by default and status replies as strings', async () => {
       const key = uniqueKey();
-      expect(await conn.execute('SET', key, 'value')).to.equal('OK');
-      expect(await conn.execute('GET', key)).to.deep.equal(Buffer.from('value'));
-      expect(await conn.execute('GET', uniqueKey('missing'))).to.equal(null);
-      expect(await conn.execute('PING')).to.equal('PONG');
+      expect(await t.conn.execute('SET', key, 'value')).to.equal('OK');
+      expect(await t.conn.execute('GET', key)).to.deep.equal(Buffer.from('value'));
+      expect(await t.conn.execute('GET', uniqueKey('missing'))).to.equal(null);
+      expect(await t.conn.execute('PING')).to.equal('PONG');
     });
 
     it('returns integers as numbers and as bigint beyond 2^53', async () => {
       const key = uniqueKey();
-      expect(await conn.execute('INCRBY', key, 5)).to.equal(5);
-      await conn.execute('SET', key, '9223372036854775806');
-      expect(await conn.execute('INCR', key)).to.equal(9223372036854775807n);
+      expect(await t.conn.execute('INCRBY', key, 5)).to.equal(5);
+      await t.conn.execute('SET', key, '9223372036854775806');
+      expect(await t.conn.execute('INCR', key)).to.equal(9223372036854775807n);
     });
 
     it('gives each of 10,000 concurrent commands its own reply', async () => {
       const key = uniqueKey();
       const replies = await Promise.all(
         Array.from({ length: 10_000 }, (_, i) =>
-          i % 3 === 0 ? conn.execute('INCR', key) : conn.execute('ECHO', `reply-${i}`),
+          i % 3 === 0 ? t.conn.execute('INCR', key) : t.conn.execute('ECHO', `reply-${i}`),
         ),
       );
       let incr = 0;
@@ -60,29 +48,29 @@ describe('RedisConnection against a real server', () => {
 
     it('rejects an error reply with a ReplyError carrying its code and the command name', async () => {
       const key = uniqueKey();
-      await conn.execute('LPUSH', key, 'x');
-      const err = await rejectionOf(conn.execute('GET', key));
+      await t.conn.execute('LPUSH', key, 'x');
+      const err = await rejectionOf(t.conn.execute('GET', key));
       expect(err).to.be.instanceOf(ReplyError);
       expect((err as ReplyError).code).to.equal('WRONGTYPE');
       expect((err as ReplyError).command).to.equal('GET');
       // The connection is still usable and aligned.
-      expect(await conn.execute('ECHO', 'after')).to.deep.equal(Buffer.from('after'));
+      expect(await t.conn.execute('ECHO', 'after')).to.deep.equal(Buffer.from('after'));
     });
 
     it('rejects undefined, null, booleans and objects with TypeError, sends nothing and keeps what was queued', async () => {
       const key = uniqueKey();
-      const before = conn.execute('SET', key, 'v');
+      const before = t.conn.execute('SET', key, 'v');
       const bad = [undefined, null, true, {}, [1], Symbol('s')].map((arg) =>
-        rejectionOf(conn.execute('SET', key, arg as unknown as string)),
+        rejectionOf(t.conn.execute('SET', key, arg as unknown as string)),
       );
-      const after = conn.execute('GET', key);
+      const after = t.conn.execute('GET', key);
       for (const err of await Promise.all(bad)) expect(err).to.be.instanceOf(TypeError);
       expect(await before).to.equal('OK');
       expect(await after).to.deep.equal(Buffer.from('v'));
     });
 
     it('never throws synchronously, whatever it is given', () => {
-      const untyped = conn as unknown as { execute: (...args: unknown[]) => Promise<unknown> };
+      const untyped = t.conn as unknown as { execute: (...args: unknown[]) => Promise<unknown> };
       const results = [untyped.execute(), untyped.execute(42), untyped.execute('GET', {})];
       return Promise.all(results.map((p) => rejectionOf(p))).then((errors) => {
         for (const err of errors) expect(err).to.be.instanceOf(TypeError);
@@ -90,14 +78,14 @@ describe('RedisConnection against a real server', () => {
     });
 
     it('splits a multi-word command name', async () => {
-      const reply = await conn.execute<Buffer[]>('CONFIG GET', 'maxmemory-policy');
+      const reply = await t.conn.execute<Buffer[]>('CONFIG GET', 'maxmemory-policy');
       expect(reply.map(String)).to.deep.equal(['maxmemory-policy', 'noeviction']);
     });
   });
 
   describe('encodings', () => {
     it('decodes bulk replies with the connection encoding', async () => {
-      const utf8 = await createConnection(url, { encoding: 'utf8' });
+      const utf8 = await createConnection(t.url, { encoding: 'utf8' });
       try {
         const key = uniqueKey();
         await utf8.execute('SET', key, 'ключ 😀');
@@ -110,7 +98,7 @@ describe('RedisConnection against a real server', () => {
     });
 
     it('lets one command override the encoding, both ways', async () => {
-      const utf8 = await createConnection(url, { encoding: 'utf8' });
+      const utf8 = await createConnection(t.url, { encoding: 'utf8' });
       try {
         const key = uniqueKey();
         await utf8.execute('SET', key, 'abc');
@@ -122,7 +110,7 @@ describe('RedisConnection against a real server', () => {
         expect(asBuffer).to.deep.equal(Buffer.from('abc'));
         expect(asString).to.equal('abc');
         expect(asHex).to.equal('616263');
-        expect(await conn.executeWith({ encoding: 'utf8' }, 'GET', key)).to.equal('abc');
+        expect(await t.conn.executeWith({ encoding: 'utf8' }, 'GET', key)).to.equal('abc');
       } finally {
         utf8.close();
       }
@@ -130,7 +118,7 @@ describe('RedisConnection against a real server', () => {
 
     it('rejects an unknown encoding with TypeError', async () => {
       const err = await rejectionOf(
-        conn.executeWith({ encoding: 'klingon' as BufferEncoding }, 'GET', 'k'),
+        t.conn.executeWith({ encoding: 'klingon' as BufferEncoding }, 'GET', 'k'),
       );
       expect(err).to.be.instanceOf(TypeError);
     });
@@ -139,10 +127,10 @@ describe('RedisConnection against a real server', () => {
   describe('cancellation keeps replies aligned (invariant 1)', () => {
     it('still consumes the replies of aborted and timed-out commands behind a DEBUG SLEEP', async () => {
       const controller = new AbortController();
-      const sleeping = conn.executeWith({ signal: controller.signal }, 'DEBUG', 'SLEEP', 0.3);
-      const timedOut = conn.executeWith({ timeout: 50 }, 'ECHO', 'timed-out');
-      const aborted = conn.executeWith({ signal: controller.signal }, 'ECHO', 'aborted');
-      const third = conn.execute('ECHO', 'third');
+      const sleeping = t.conn.executeWith({ signal: controller.signal }, 'DEBUG', 'SLEEP', 0.3);
+      const timedOut = t.conn.executeWith({ timeout: 50 }, 'ECHO', 'timed-out');
+      const aborted = t.conn.executeWith({ signal: controller.signal }, 'ECHO', 'aborted');
+      const third = t.conn.execute('ECHO', 'third');
       controller.abort();
       const abortError = await rejectionOf(sleeping);
       expect(abortError.name).to.equal('AbortError');
@@ -151,17 +139,19 @@ describe('RedisConnection against a real server', () => {
       expect(timeoutError).to.be.instanceOf(TimeoutError);
       expect((timeoutError as TimeoutError).code).to.equal('REDMUX_ERR_TIMEOUT');
       expect(await third).to.deep.equal(Buffer.from('third'));
-      expect(await conn.execute('ECHO', 'fourth')).to.deep.equal(Buffer.from('fourth'));
+      expect(await t.conn.execute('ECHO', 'fourth')).to.deep.equal(Buffer.from('fourth'));
     });
 
     it('keeps many interleaved cancelled commands from shifting later replies', async () => {
-      const work: Array<Promise<unknown>> = [conn.execute('DEBUG', 'SLEEP', 0.1)];
+      const work: Array<Promise<unknown>> = [t.conn.execute('DEBUG', 'SLEEP', 0.1)];
       const expected: Array<[Promise<unknown>, string]> = [];
       for (let i = 0; i < 200; i++) {
         if (i % 2 === 0) {
-          work.push(conn.executeWith({ timeout: 1 }, 'ECHO', `lost-${i}`).catch(() => 'cancelled'));
+          work.push(
+            t.conn.executeWith({ timeout: 1 }, 'ECHO', `lost-${i}`).catch(() => 'cancelled'),
+          );
         } else {
-          expected.push([conn.execute('ECHO', `kept-${i}`), `kept-${i}`]);
+          expected.push([t.conn.execute('ECHO', `kept-${i}`), `kept-${i}`]);
         }
       }
       await Promise.all(work);
@@ -171,39 +161,39 @@ describe('RedisConnection against a real server', () => {
 
     it('rejects at once, sending nothing, when the signal is already aborted', async () => {
       const err = await rejectionOf(
-        conn.executeWith({ signal: AbortSignal.abort() }, 'ECHO', 'never'),
+        t.conn.executeWith({ signal: AbortSignal.abort() }, 'ECHO', 'never'),
       );
       expect(err.name).to.equal('AbortError');
-      expect(await conn.execute('ECHO', 'next')).to.deep.equal(Buffer.from('next'));
+      expect(await t.conn.execute('ECHO', 'next')).to.deep.equal(Buffer.from('next'));
     });
   });
 
   describe('#select()', () => {
     it('switches the database and tracks db', async () => {
       const key = uniqueKey();
-      await conn.execute('SET', key, 'db0');
-      expect(await conn.select(3)).to.equal('OK');
-      expect(conn.db).to.equal(3);
-      expect(await conn.execute('GET', key)).to.equal(null);
-      await conn.execute('SELECT', 0);
-      expect(conn.db).to.equal(0);
-      expect(await conn.execute('GET', key)).to.deep.equal(Buffer.from('db0'));
+      await t.conn.execute('SET', key, 'db0');
+      expect(await t.conn.select(3)).to.equal('OK');
+      expect(t.conn.db).to.equal(3);
+      expect(await t.conn.execute('GET', key)).to.equal(null);
+      await t.conn.execute('SELECT', 0);
+      expect(t.conn.db).to.equal(0);
+      expect(await t.conn.execute('GET', key)).to.deep.equal(Buffer.from('db0'));
     });
 
     it('keeps db unchanged when the server refuses', async () => {
-      const err = await rejectionOf(conn.execute('SELECT', 100000));
+      const err = await rejectionOf(t.conn.execute('SELECT', 100000));
       expect(err).to.be.instanceOf(ReplyError);
-      expect(conn.db).to.equal(0);
+      expect(t.conn.db).to.equal(0);
     });
 
     it('rejects a non-integer db with TypeError', async () => {
-      expect(await rejectionOf(conn.select(1.5))).to.be.instanceOf(TypeError);
-      expect(await rejectionOf(conn.select(-1))).to.be.instanceOf(TypeError);
+      expect(await rejectionOf(t.conn.select(1.5))).to.be.instanceOf(TypeError);
+      expect(await rejectionOf(t.conn.select(-1))).to.be.instanceOf(TypeError);
     });
 
     it('connects straight to the db of the URL or options', async () => {
-      const viaUrl = await createConnection(`${url}/2`);
-      const viaOption = await createConnection(url, { db: 4 });
+      const viaUrl = await createConnection(`${t.url}/2`);
+      const viaOption = await createConnection(t.url, { db: 4 });
       try {
         expect(viaUrl.db).to.equal(2);
         expect(viaOption.db).to.equal(4);
@@ -218,7 +208,7 @@ describe('RedisConnection against a real server', () => {
 
   describe('client name', () => {
     it('sets the name on connect', async () => {
-      const named = await createConnection(url, { name: 'redmux-test' });
+      const named = await createConnection(t.url, { name: 'redmux-test' });
       try {
         expect(await named.execute('CLIENT', 'GETNAME')).to.deep.equal(Buffer.from('redmux-test'));
       } finally {
@@ -230,25 +220,25 @@ describe('RedisConnection against a real server', () => {
   describe('close semantics (invariant 3)', () => {
     it('close() is synchronous: closed at once, everything pending rejects with ConnectionForcedCloseError', async () => {
       const pending = [
-        conn.execute('BLPOP', uniqueKey(), 0),
-        conn.execute('PING'),
-        conn.execute('ECHO', 'x'),
+        t.conn.execute('BLPOP', uniqueKey(), 0),
+        t.conn.execute('PING'),
+        t.conn.execute('ECHO', 'x'),
       ];
-      conn.close();
-      expect(conn.closed).to.equal(true);
+      t.conn.close();
+      expect(t.conn.closed).to.equal(true);
       for (const err of await Promise.all(pending.map(rejectionOf))) {
         expect(err).to.be.instanceOf(ConnectionForcedCloseError);
         expect((err as RedisError).code).to.equal('REDMUX_ERR_CONNECTION_FORCED_CLOSE');
       }
-      await conn.waitClosed();
-      const later = await rejectionOf(conn.execute('PING'));
+      await t.conn.waitClosed();
+      const later = await rejectionOf(t.conn.execute('PING'));
       expect(later).to.be.instanceOf(ConnectionClosedError);
     });
 
     it('supports await using', async () => {
       let leaked: RedisConnection | undefined;
       {
-        await using scoped = await createConnection(url);
+        await using scoped = await createConnection(t.url);
         leaked = scoped;
         expect(await scoped.execute('PING')).to.equal('PONG');
       }
@@ -256,9 +246,9 @@ describe('RedisConnection against a real server', () => {
     });
 
     it('rejects everything pending and sets closed when CLIENT KILL drops the connection', async () => {
-      const id = await conn.execute<number>('CLIENT', 'ID');
-      const pending = [conn.execute('BLPOP', uniqueKey(), 0), conn.execute('PING')];
-      const admin = await createConnection(url);
+      const id = await t.conn.execute<number>('CLIENT', 'ID');
+      const pending = [t.conn.execute('BLPOP', uniqueKey(), 0), t.conn.execute('PING')];
+      const admin = await createConnection(t.url);
       try {
         expect(await admin.execute('CLIENT', 'KILL', 'ID', id)).to.equal(1);
       } finally {
@@ -268,8 +258,8 @@ describe('RedisConnection against a real server', () => {
         expect(err).to.be.instanceOf(ConnectionClosedError);
         expect(err).not.to.be.instanceOf(ConnectionForcedCloseError);
       }
-      expect(conn.closed).to.equal(true);
-      await conn.waitClosed();
+      expect(t.conn.closed).to.equal(true);
+      await t.conn.waitClosed();
     });
 
     it('rejects everything pending when the server process dies', async () => {
@@ -294,10 +284,10 @@ describe('RedisConnection against a real server', () => {
     });
 
     it('leaves no connection behind on the server after close()', async () => {
-      const admin = await createConnection(url);
+      const admin = await createConnection(t.url);
       try {
         const name = `redmux-close-${process.pid}`;
-        const temp = await createConnection(url, { name });
+        const temp = await createConnection(t.url, { name });
         expect(String(await admin.execute('CLIENT', 'LIST'))).to.include(`name=${name}`);
         temp.close();
         await temp.waitClosed();
@@ -312,23 +302,23 @@ describe('RedisConnection against a real server', () => {
 
   describe('RESET', () => {
     it('follows the server back to db 0, no transaction and no subscriptions', async () => {
-      await conn.select(2);
-      void conn.execute('MULTI');
-      expect(conn.inTransaction).to.equal(true);
-      expect(await conn.execute('RESET')).to.equal('RESET');
-      expect(conn.inTransaction).to.equal(false);
-      expect(conn.db).to.equal(0);
+      await t.conn.select(2);
+      void t.conn.execute('MULTI');
+      expect(t.conn.inTransaction).to.equal(true);
+      expect(await t.conn.execute('RESET')).to.equal('RESET');
+      expect(t.conn.inTransaction).to.equal(false);
+      expect(t.conn.db).to.equal(0);
 
       const channel = uniqueKey('chan');
-      await conn.executePubsub('subscribe', channel);
-      const subscribed = conn.pubsubChannels.get(channel);
-      expect(await conn.execute('RESET')).to.equal('RESET');
-      expect(conn.inPubsub).to.equal(0);
-      expect(conn.pubsubChannels.size).to.equal(0);
+      await t.conn.executePubsub('subscribe', channel);
+      const subscribed = t.conn.pubsubChannels.get(channel);
+      expect(await t.conn.execute('RESET')).to.equal('RESET');
+      expect(t.conn.inPubsub).to.equal(0);
+      expect(t.conn.pubsubChannels.size).to.equal(0);
       const received: unknown[] = [];
       for await (const message of subscribed ?? []) received.push(message);
       expect(received).to.deep.equal([]);
-      expect(await conn.execute('ECHO', 'normal')).to.deep.equal(Buffer.from('normal'));
+      expect(await t.conn.execute('ECHO', 'normal')).to.deep.equal(Buffer.from('normal'));
     });
   });
 
@@ -356,29 +346,33 @@ describe('RedisConnection against a real server', () => {
   describe('pub/sub mode', () => {
     it('rejects other commands while subscribed, sending nothing, and keeps the subscription', async () => {
       const channel = uniqueKey('chan');
-      expect(await conn.executePubsub('subscribe', channel)).to.deep.equal([
+      expect(await t.conn.executePubsub('subscribe', channel)).to.deep.equal([
         ['subscribe', channel, 1],
       ]);
-      expect(conn.inPubsub).to.equal(1);
-      const err = await rejectionOf(conn.execute('GET', 'k'));
+      expect(t.conn.inPubsub).to.equal(1);
+      const err = await rejectionOf(t.conn.execute('GET', 'k'));
       expect(err).to.be.instanceOf(RedisError);
       expect((err as RedisError).code).to.equal('REDMUX_ERR_PUBSUB_MODE');
-      const pong = await conn.execute<Buffer[]>('PING');
+      const pong = await t.conn.execute<Buffer[]>('PING');
       expect(pong.map(String)).to.deep.equal(['pong', '']);
 
-      const publisher = await createConnection(url);
+      const publisher = await createConnection(t.url);
       try {
         expect(await publisher.execute('PUBLISH', channel, 'hello')).to.equal(1);
       } finally {
         publisher.close();
       }
-      const subscribed = conn.pubsubChannels.get(channel);
+      const subscribed = t.conn.pubsubChannels.get(channel);
       expect(subscribed).to.not.equal(undefined);
       expect(await subscribed?.get()).to.deep.equal(Buffer.from('hello'));
 
-      expect(await conn.executePubsub('unsubscribe')).to.deep.equal([['unsubscribe', channel, 0]]);
-      expect(conn.inPubsub).to.equal(0);
-      expect(await conn.execute('ECHO', 'normal again')).to.deep.equal(Buffer.from('normal again'));
+      expect(await t.conn.executePubsub('unsubscribe')).to.deep.equal([
+        ['unsubscribe', channel, 0],
+      ]);
+      expect(t.conn.inPubsub).to.equal(0);
+      expect(await t.conn.execute('ECHO', 'normal again')).to.deep.equal(
+        Buffer.from('normal again'),
+      );
     });
   });
 });
