@@ -42,6 +42,9 @@ export type { PubsubReply } from './pubsub';
 
 const debug = createDebug('redmux:connection');
 
+/** @internal Set by a pool while it lends a connection out: disposing the connection then gives it back. */
+export const kRelease: unique symbol = Symbol('redmux.release');
+
 /** Per-command options of {@link RedisConnection.executeWith}. */
 export interface ExecuteOptions {
   /** Decode bulk replies with this encoding; `null` returns Buffers. Default: the connection's. */
@@ -92,6 +95,9 @@ class Pending {
   ) {}
 }
 
+/** Commands after which the server no longer watches any key. */
+const UNWATCHING = new Set(['EXEC', 'DISCARD', 'UNWATCH', 'RESET']);
+
 /**
  * A connection to one Redis server, made by {@link createConnection}.
  *
@@ -124,8 +130,12 @@ export class RedisConnection {
   #waitingDrain = false;
 
   #transaction: Pending[] | null = null;
+  #watching = false;
   #pubsubPending = 0;
   readonly #subscriptions = new Subscriptions();
+
+  /** @internal */
+  [kRelease]: (() => Promise<void>) | undefined = undefined;
 
   /** @internal Use {@link createConnection}. */
   constructor(socket: net.Socket, config: ConnectionConfig) {
@@ -171,6 +181,19 @@ export class RedisConnection {
   /** True as soon as the connection is closing or closed: every later command rejects. */
   get closed(): boolean {
     return this.#closeError !== null;
+  }
+
+  /**
+   * Commands sent and not answered yet, cancelled ones included (their replies are still coming):
+   * the connection's load.
+   */
+  get inFlight(): number {
+    return this.#pending.length;
+  }
+
+  /** True from a WATCH until the EXEC, DISCARD, UNWATCH or RESET that ends it (as sent). */
+  get watching(): boolean {
+    return this.#watching;
   }
 
   /** True between a MULTI and its EXEC or DISCARD (as sent, not as answered). */
@@ -286,8 +309,13 @@ export class RedisConnection {
     return this.#closedPromise;
   }
 
-  /** `await using conn = await createConnection(…)` closes it at the end of the block. */
+  /**
+   * `await using conn = await createConnection(…)` closes it at the end of the block; a connection
+   * acquired from a pool is released to it instead.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
+    const release = this[kRelease];
+    if (release !== undefined) return release();
     this.close();
     await this.waitClosed();
   }
@@ -339,6 +367,8 @@ export class RedisConnection {
   /** Records what a command changes in the connection's state, as of the moment it is sent. */
   #track(slot: Pending, upper: string, args: readonly unknown[]): void {
     if (upper === 'SELECT') slot.db = Number(args[0]);
+    if (this.#watching) this.#watching = !UNWATCHING.has(upper);
+    else if (upper === 'WATCH' && this.#transaction === null) this.#watching = true;
     const transaction = this.#transaction;
     if (transaction !== null) {
       if (upper === 'EXEC') {

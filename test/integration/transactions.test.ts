@@ -83,6 +83,18 @@ describe('MULTI/EXEC inside RedisConnection (invariant 5)', () => {
     expect(await t.conn.execute('ECHO', 'x')).to.deep.equal(Buffer.from('x'));
   });
 
+  it('tracks watching from WATCH until EXEC, DISCARD, UNWATCH or RESET', async () => {
+    const key = uniqueKey();
+    expect(t.conn.watching).to.equal(false);
+    for (const end of [['EXEC'], ['DISCARD'], ['UNWATCH'], ['RESET']]) {
+      void t.conn.execute('WATCH', key);
+      expect(t.conn.watching).to.equal(true);
+      if (end[0] !== 'UNWATCH' && end[0] !== 'RESET') void t.conn.execute('MULTI');
+      await t.conn.execute(end[0] as string);
+      expect(t.conn.watching, end[0]).to.equal(false);
+    }
+  });
+
   it('follows a SELECT run inside the transaction', async () => {
     void t.conn.execute('MULTI');
     void t.conn.execute('SELECT', 5);

@@ -1,0 +1,647 @@
+/**
+ * A bounded set of connections to one server. Ordinary commands are multiplexed onto the least
+ * loaded free connection without taking it out of the pool (aioredis 1.x's fast path); blocking
+ * commands, transactions and anything else that needs a connection to itself go through
+ * {@link ConnectionsPool.acquire}, which lends one out exclusively.
+ *
+ * @module
+ */
+import createDebug from 'debug';
+import Denque from 'denque';
+import {
+  createConnection,
+  type ExecuteOptions,
+  kRelease,
+  type PubsubReply,
+  type RedisConnection,
+} from './connection';
+import { PoolClosedError, RedisError, TimeoutError } from './errors';
+import { type Address, type ConnectionOptions, describeAddress, resolveConfig } from './options';
+import type { Arg } from './protocol/encoder';
+import type { Reply } from './protocol/reader';
+import { type Channel, PUBSUB_COMMANDS } from './pubsub';
+
+const debug = createDebug('redmux:pool');
+
+/** Options of {@link createPool}: the pool's size and every {@link ConnectionOptions} field. */
+export interface PoolOptions extends ConnectionOptions {
+  /** Connections opened (and checked with PING) before createPool resolves. Integer ≥ 0. Default 1. */
+  minsize?: number;
+  /** The most connections open at once, the pub/sub one included. Integer ≥ 1. Default 10. */
+  maxsize?: number;
+}
+
+/** Options of {@link ConnectionsPool.acquire}. */
+export interface AcquireOptions {
+  /** Give up with TimeoutError after this many milliseconds. Default: wait as long as it takes. */
+  timeout?: number;
+  /** Give up with the signal's reason when it aborts. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Commands that hold their connection until the server answers. On a pool they never share a
+ * connection: each runs on one acquired for it alone, so nothing queues behind it.
+ */
+export const BLOCKING_COMMANDS: ReadonlySet<string> = new Set([
+  'BLPOP',
+  'BRPOP',
+  'BRPOPLPUSH',
+  'BLMOVE',
+  'BLMPOP',
+  'BZPOPMIN',
+  'BZPOPMAX',
+  'BZMPOP',
+  'WAIT',
+  'WAITAOF',
+]);
+
+/** Commands that block only when given this option. */
+export const BLOCKING_WITH_OPTION: ReadonlyMap<string, string> = new Map([
+  ['XREAD', 'BLOCK'],
+  ['XREADGROUP', 'BLOCK'],
+]);
+
+/**
+ * Commands that change the state of the one connection they run on, so sending them through the
+ * shared pool would leave that state on a connection the next command may or may not use.
+ */
+const CONNECTION_STATE: ReadonlyMap<string, string> = new Map([
+  ['MULTI', 'acquire() a connection for a transaction'],
+  ['EXEC', 'acquire() a connection for a transaction'],
+  ['DISCARD', 'acquire() a connection for a transaction'],
+  ['WATCH', 'acquire() a connection for WATCH … MULTI … EXEC'],
+  ['UNWATCH', 'acquire() a connection for WATCH … MULTI … EXEC'],
+  ['SELECT', 'use pool.select(db)'],
+  ['AUTH', 'pass username / password to createPool'],
+  ['HELLO', 'acquire() a connection to change its protocol'],
+  ['RESET', 'acquire() a connection to reset it'],
+  ['QUIT', 'use pool.close()'],
+  ['MONITOR', 'acquire() a connection for MONITOR'],
+]);
+
+/** In-flight commands on the least loaded free connection at which the pool opens another. */
+const GROW_AT = 64;
+
+/** An acquire() waiting for a connection. Settled early (timeout, abort), it is skipped. */
+interface Waiter {
+  resolve: (conn: RedisConnection) => void;
+  reject: (error: Error) => void;
+  done: boolean;
+  cleanup: () => void;
+}
+
+/**
+ * A pool of connections to one server, made by {@link createPool}.
+ *
+ * ```ts
+ * const pool = await createPool('redis://localhost:6379', { maxsize: 4, encoding: 'utf8' });
+ * await pool.execute('SET', 'k', 'v');          // multiplexed onto a shared connection
+ * {
+ *   await using conn = await pool.acquire();    // exclusive until the end of the block
+ *   await conn.execute('WATCH', 'k');
+ *   // … MULTI … EXEC on conn
+ * }
+ * pool.close();
+ * await pool.waitClosed();
+ * ```
+ */
+export class ConnectionsPool {
+  readonly #address: Address;
+  readonly #options: ConnectionOptions;
+  readonly #display: [string, number] | string;
+  readonly #label: string;
+  readonly #minsize: number;
+  readonly #maxsize: number;
+  readonly #encoding: BufferEncoding | null;
+  #db: number;
+  #closed = false;
+
+  /** Connections commands are multiplexed onto; also the ones acquire() takes first. */
+  readonly #free: RedisConnection[] = [];
+  /** Connections lent out by acquire(). */
+  readonly #used = new Set<RedisConnection>();
+  #pubsub: RedisConnection | null = null;
+  #pubsubOpening: Promise<RedisConnection> | null = null;
+  /** Connections being opened, each settling once it is in its place (or failed). */
+  readonly #opening = new Set<Promise<RedisConnection>>();
+  readonly #waiters = new Denque<Waiter>();
+  /** execute() calls waiting for any connection to come back to the free list. */
+  #sharedWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+
+  /** @internal Use {@link createPool}. */
+  constructor(address: Address, options: PoolOptions, minsize: number, maxsize: number) {
+    const config = resolveConfig(address, options);
+    this.#address = address;
+    this.#options = options;
+    this.#display = config.path ?? [String(config.host), Number(config.port)];
+    this.#label = describeAddress(config);
+    this.#minsize = minsize;
+    this.#maxsize = maxsize;
+    this.#encoding = config.encoding;
+    this.#db = config.db;
+  }
+
+  /** Connections opened up front. */
+  get minsize(): number {
+    return this.#minsize;
+  }
+
+  /** The most connections open at once. */
+  get maxsize(): number {
+    return this.#maxsize;
+  }
+
+  /** Every connection: free, lent out, being opened, and the pub/sub one. */
+  get size(): number {
+    const pubsub = this.#pubsub !== null && !this.#pubsub.closed ? 1 : 0;
+    return this.#free.length + this.#used.size + this.#opening.size + pubsub;
+  }
+
+  /** Connections in the free list (commands are multiplexed onto these). */
+  get freesize(): number {
+    return this.#free.length;
+  }
+
+  /** The database every connection of the pool is on. */
+  get db(): number {
+    return this.#db;
+  }
+
+  /** The pool's encoding of bulk replies; `null` means Buffers. */
+  get encoding(): BufferEncoding | null {
+    return this.#encoding;
+  }
+
+  /** True once close() was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The number of subscriptions of the pub/sub connection. */
+  get inPubsub(): number {
+    return this.#pubsub?.inPubsub ?? 0;
+  }
+
+  /** Channels subscribed through {@link executePubsub}. */
+  get pubsubChannels(): ReadonlyMap<string, Channel> {
+    return this.#pubsub?.pubsubChannels ?? new Map();
+  }
+
+  /** Patterns subscribed through {@link executePubsub}. */
+  get pubsubPatterns(): ReadonlyMap<string, Channel> {
+    return this.#pubsub?.pubsubPatterns ?? new Map();
+  }
+
+  /**
+   * Sends a command on the least loaded free connection, without taking it out of the pool.
+   * Blocking commands (BLPOP, XREAD BLOCK…) run on a connection acquired for them alone.
+   * Commands that change one connection's state (MULTI, WATCH, SELECT…) reject: use
+   * {@link acquire} or {@link select}. When every connection is lent out, the command waits for one.
+   */
+  execute<T = Reply>(command: string, ...args: Arg[]): Promise<T> {
+    return this.#execute(undefined, command, args);
+  }
+
+  /** {@link execute} with per-command options (`encoding`, `signal`, `timeout`). */
+  executeWith<T = Reply>(options: ExecuteOptions, command: string, ...args: Arg[]): Promise<T> {
+    return this.#execute(options, command, args);
+  }
+
+  /**
+   * Runs a pub/sub command on the pool's one pub/sub connection (opened on first use, counted in
+   * {@link size}). There is no silent resubscribe: when that connection is lost its Channels reject,
+   * and the next executePubsub opens a new one.
+   */
+  async executePubsub(
+    command: string,
+    ...channels: Array<string | Buffer | Channel>
+  ): Promise<PubsubReply[]> {
+    if (this.#closed) throw new PoolClosedError();
+    let conn = this.#pubsub;
+    if (conn === null || conn.closed)
+      conn = await (this.#pubsubOpening ??= this.#pubsubConnection());
+    return conn.executePubsub(command, ...channels);
+  }
+
+  /**
+   * The connection `command` would run on: `[conn, address]`, or `[null, address]` when it needs
+   * one of its own (blocking and connection-state commands) or none is free.
+   */
+  getConnection(command: string, _args: readonly Arg[] = []): [RedisConnection | null, Address] {
+    const upper = String(command).toUpperCase();
+    if (PUBSUB_COMMANDS.has(upper)) {
+      const pubsub = this.#pubsub !== null && !this.#pubsub.closed ? this.#pubsub : null;
+      return [pubsub, pubsub?.address ?? this.#display];
+    }
+    const conn =
+      BLOCKING_COMMANDS.has(upper) || CONNECTION_STATE.has(upper) ? undefined : this.#leastLoaded();
+    return [conn ?? null, conn?.address ?? this.#display];
+  }
+
+  /**
+   * Lends a connection out for this caller alone, until {@link release} (or the end of an
+   * `await using` block). Waiters are served in FIFO order when the pool is at maxsize.
+   * Rejects with TimeoutError after `timeout` ms, with the signal's reason on abort, and with
+   * PoolClosedError once the pool is closed. A connection opened for an acquire that gave up stays
+   * in the pool.
+   */
+  acquire(options: AcquireOptions = {}): Promise<RedisConnection> {
+    if (this.#closed) return Promise.reject(new PoolClosedError());
+    const { timeout, signal } = options ?? {};
+    if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0)) {
+      return Promise.reject(new RangeError('timeout must be a positive number of milliseconds'));
+    }
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      return Promise.reject(new TypeError('signal must be an AbortSignal'));
+    }
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const giveUp = (error: Error): void => {
+        if (waiter.done) return;
+        waiter.done = true;
+        waiter.cleanup();
+        reject(error);
+      };
+      const timer =
+        timeout === undefined
+          ? undefined
+          : setTimeout(
+              () => giveUp(new TimeoutError(`acquire timed out after ${timeout} ms`)),
+              timeout,
+            );
+      const onAbort = (): void => giveUp(signal?.reason as Error);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const waiter: Waiter = {
+        resolve,
+        reject: giveUp,
+        done: false,
+        cleanup: () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      this.#waiters.push(waiter);
+      this.#serve();
+    });
+  }
+
+  /**
+   * Gives a connection lent out by {@link acquire} back. It is closed instead of returned when it
+   * is in a transaction, subscribed, has replies pending, is on another db than the pool, is closed,
+   * or the pool is; keys it still WATCHes are unwatched. Rejects when the connection was not lent
+   * out by this pool.
+   */
+  release(conn: RedisConnection): Promise<void> {
+    if (!this.#used.has(conn)) {
+      return Promise.reject(
+        new RedisError(
+          'release() got a connection this pool did not lend out',
+          'REDMUX_ERR_POOL_FOREIGN_CONNECTION',
+        ),
+      );
+    }
+    this.#used.delete(conn);
+    conn[kRelease] = undefined;
+    const unfit = this.#closed
+      ? 'the pool is closed'
+      : conn.closed
+        ? 'it is closed'
+        : conn.inTransaction
+          ? 'it is in a transaction'
+          : conn.inPubsub > 0
+            ? 'it is subscribed'
+            : conn.inFlight > 0
+              ? 'it has replies pending'
+              : conn.db !== this.#db
+                ? `it is on db ${conn.db}, the pool on db ${this.#db}`
+                : null;
+    if (unfit === null) {
+      // Keys left WATCHed would make the next borrower's EXEC fail: UNWATCH goes out before any of theirs.
+      if (conn.watching) conn.execute('UNWATCH').catch(() => {});
+      this.#addFree(conn);
+    } else {
+      debug('closing a released connection: %s', unfit);
+      conn.close();
+      this.#serve();
+      this.#replenish();
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * Switches the pool to database `db`: every free connection selects it now, new ones open on it,
+   * and lent-out ones are closed when released.
+   */
+  async select(db: number): Promise<'OK'> {
+    if (!Number.isSafeInteger(db) || db < 0)
+      throw new TypeError('db must be a non-negative integer');
+    if (this.#closed) throw new PoolClosedError();
+    this.#db = db;
+    await Promise.all(this.#free.map((conn) => conn.select(db)));
+    return 'OK';
+  }
+
+  /** Closes the free connections; the pool opens new ones as needed. */
+  async clear(): Promise<void> {
+    const free = this.#free.splice(0);
+    for (const conn of free) conn.close();
+    await Promise.all(free.map((conn) => conn.waitClosed()));
+  }
+
+  /**
+   * Closes the pool: every connection (free, lent out, pub/sub, and those still being opened) is
+   * closed, and waiting acquire() and execute() calls reject with PoolClosedError.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    debug('closing the pool for %s', this.#label);
+    const error = new PoolClosedError();
+    for (let waiter = this.#waiters.shift(); waiter !== undefined; waiter = this.#waiters.shift()) {
+      waiter.reject(error);
+    }
+    this.#wakeShared(error);
+    for (const conn of [...this.#free, ...this.#used, this.#pubsub]) conn?.close();
+  }
+
+  /** Resolves once every connection of the pool is closed, those still being opened included. */
+  async waitClosed(): Promise<void> {
+    const opening = [...this.#opening].map((promise) => promise.catch(() => undefined));
+    await Promise.all(opening);
+    const all = [...this.#free, ...this.#used, this.#pubsub];
+    await Promise.all(all.map((conn) => conn?.waitClosed()));
+  }
+
+  /** `await using pool = await createPool(…)` closes it at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this.waitClosed();
+  }
+
+  /** @internal Opens `minsize` connections; createPool calls it once. */
+  async _fill(): Promise<void> {
+    await Promise.all(Array.from({ length: this.#minsize }, () => this.#open()));
+  }
+
+  /** Not async on purpose: the fast path hands back the connection's own promise, with no extra hop. */
+  #execute<T>(
+    options: ExecuteOptions | undefined,
+    command: string,
+    args: readonly Arg[],
+  ): Promise<T> {
+    if (this.#closed) return Promise.reject(new PoolClosedError());
+    const upper = typeof command === 'string' ? command.toUpperCase() : '';
+    const refusal = CONNECTION_STATE.get(upper);
+    if (refusal !== undefined) {
+      return Promise.reject(
+        new RedisError(
+          `${upper} cannot go through a pool's shared connections: ${refusal}`,
+          'REDMUX_ERR_POOL_STATEFUL_COMMAND',
+        ),
+      );
+    }
+    if (PUBSUB_COMMANDS.has(upper)) {
+      return this.executePubsub(upper, ...(args as string[])) as Promise<T>;
+    }
+    if (isBlocking(upper, args)) return this.#executeAlone(options, command, args);
+    const conn = this.#leastLoaded();
+    if (conn === undefined) {
+      return this.#anyFree().then(() => this.#execute<T>(options, command, args));
+    }
+    if (conn.inFlight >= GROW_AT && this.#opening.size === 0 && this.size < this.#maxsize) {
+      // Busy enough that another connection helps: open it in the background, send this one now.
+      this.#open().catch((err: Error) => debug('could not grow the pool: %s', err.message));
+    }
+    return options === undefined
+      ? conn.execute<T>(command, ...args)
+      : conn.executeWith<T>(options, command, ...args);
+  }
+
+  /** Runs a blocking command on a connection acquired for it alone. */
+  async #executeAlone<T>(
+    options: ExecuteOptions | undefined,
+    command: string,
+    args: readonly Arg[],
+  ): Promise<T> {
+    const conn = await this.acquire();
+    try {
+      return await (options === undefined
+        ? conn.execute<T>(command, ...args)
+        : conn.executeWith<T>(options, command, ...args));
+    } finally {
+      await this.release(conn);
+    }
+  }
+
+  /** The free connection with the fewest commands in flight; closed ones are dropped on the way. */
+  #leastLoaded(): RedisConnection | undefined {
+    let best: RedisConnection | undefined;
+    for (const conn of this.#free) {
+      if (conn.closed) continue;
+      if (best === undefined || conn.inFlight < best.inFlight) best = conn;
+      if (best.inFlight === 0) break;
+    }
+    return best;
+  }
+
+  /**
+   * Resolves when a connection joins the free list (one is opened when there is room and none is
+   * opening already); rejects when opening one fails or the pool closes.
+   */
+  #anyFree(): Promise<void> {
+    const waiting = new Promise<void>((resolve, reject) => {
+      this.#sharedWaiters.push({ resolve, reject });
+    });
+    this.#replenish();
+    return waiting;
+  }
+
+  /** Opens a connection when someone waits for one, there is room, and none is opening yet. */
+  #replenish(): void {
+    if (this.#closed || this.#opening.size > 0 || this.size >= this.#maxsize) return;
+    if (this.#sharedWaiters.length > 0) {
+      this.#open().catch(() => {}); // its failure reaches the waiters through #open
+    } else {
+      this.#serve(); // acquire() waiters: #takeForAcquire opens one for them
+    }
+  }
+
+  #wakeShared(error?: Error): void {
+    const waiting = this.#sharedWaiters;
+    if (waiting.length === 0) return;
+    this.#sharedWaiters = [];
+    for (const waiter of waiting) {
+      if (error === undefined) waiter.resolve();
+      else waiter.reject(error);
+    }
+  }
+
+  /** Puts a connection in the free list, then serves whoever waits for one. */
+  #addFree(conn: RedisConnection): void {
+    this.#free.push(conn);
+    this.#serve();
+    this.#wakeShared();
+  }
+
+  /** Hands connections to waiting acquire() calls, in FIFO order, while there are any to hand out. */
+  #serve(): void {
+    while (!this.#closed) {
+      const waiter = this.#waiters.peekFront();
+      if (waiter === undefined) return;
+      if (waiter.done) {
+        this.#waiters.shift();
+        continue;
+      }
+      const conn = this.#takeForAcquire();
+      if (conn === undefined) return;
+      this.#waiters.shift();
+      this.#used.add(conn);
+      conn[kRelease] = () => this.release(conn);
+      waiter.done = true;
+      waiter.cleanup();
+      waiter.resolve(conn);
+    }
+  }
+
+  /**
+   * A connection for an acquire(): an idle free one; else, with room, none yet (one is opened and
+   * served when ready); else the least loaded free one (its in-flight replies arrive first).
+   */
+  #takeForAcquire(): RedisConnection | undefined {
+    const idle = this.#free.findIndex((conn) => !conn.closed && conn.inFlight === 0);
+    if (idle !== -1) return this.#free.splice(idle, 1)[0];
+    if (this.size < this.#maxsize) {
+      const live = this.#waiters.toArray().filter((waiter) => !waiter.done).length;
+      if (this.#opening.size < live) {
+        this.#open().catch((err: Error) => {
+          // Nobody else will tell the first waiter why it is not getting a connection.
+          for (const waiter of this.#waiters.toArray()) {
+            if (!waiter.done) return waiter.reject(err);
+          }
+        });
+      }
+      return undefined;
+    }
+    const busy = this.#leastLoaded();
+    if (busy !== undefined) this.#free.splice(this.#free.indexOf(busy), 1);
+    return busy;
+  }
+
+  /**
+   * Opens a connection, checks it with PING, and puts it in the free list (or makes it the pub/sub
+   * connection). A failure rejects the execute() calls waiting for a free connection too.
+   */
+  #open(forPubsub = false): Promise<RedisConnection> {
+    const opening = this.#connect().then(
+      (conn) => {
+        this.#opening.delete(opening);
+        if (forPubsub) this.#pubsub = conn;
+        else this.#addFree(conn);
+        return conn;
+      },
+      (err: Error) => {
+        this.#opening.delete(opening);
+        this.#wakeShared(err);
+        throw err;
+      },
+    );
+    this.#opening.add(opening);
+    return opening;
+  }
+
+  async #connect(): Promise<RedisConnection> {
+    const conn = await createConnection(this.#address, { ...this.#options, db: this.#db });
+    try {
+      await conn.execute('PING');
+      // select() may have run while this connection was opening.
+      if (conn.db !== this.#db) await conn.select(this.#db);
+    } catch (err) {
+      conn.close();
+      throw err;
+    }
+    if (this.#closed) {
+      conn.close();
+      throw new PoolClosedError();
+    }
+    void conn.waitClosed().then(() => this.#forget(conn));
+    return conn;
+  }
+
+  /** The pub/sub connection: an idle free one taken over, else a new one, else the least busy. */
+  async #pubsubConnection(): Promise<RedisConnection> {
+    try {
+      for (;;) {
+        const idle = this.#free.findIndex((conn) => !conn.closed && conn.inFlight === 0);
+        if (idle === -1 && this.size < this.#maxsize) return await this.#open(true);
+        const busy = this.#leastLoaded();
+        const taken = idle !== -1 ? idle : busy === undefined ? -1 : this.#free.indexOf(busy);
+        if (taken !== -1) {
+          const conn = this.#free.splice(taken, 1)[0] as RedisConnection;
+          this.#pubsub = conn;
+          return conn;
+        }
+        await this.#anyFree(); // every connection is lent out: wait for one to come back
+      }
+    } finally {
+      this.#pubsubOpening = null;
+    }
+  }
+
+  /**
+   * Drops a closed connection from the free list or the pub/sub slot, and opens a replacement if
+   * someone is waiting. A lent-out one stays lent out until released: release() then closes it.
+   */
+  #forget(conn: RedisConnection): void {
+    const index = this.#free.indexOf(conn);
+    if (index !== -1) this.#free.splice(index, 1);
+    if (this.#pubsub === conn) this.#pubsub = null;
+    debug('dropped a closed connection; %d left', this.size);
+    this.#replenish();
+  }
+}
+
+function isBlocking(upper: string, args: readonly Arg[]): boolean {
+  if (BLOCKING_COMMANDS.has(upper)) return true;
+  const option = BLOCKING_WITH_OPTION.get(upper);
+  return (
+    option !== undefined &&
+    args.some((arg) => typeof arg === 'string' && arg.toUpperCase() === option)
+  );
+}
+
+/**
+ * Opens a pool of connections to one server and resolves once `minsize` of them answered PING.
+ * If any fails, whatever was opened is closed and the promise rejects.
+ *
+ * @param address - as for {@link createConnection}.
+ * @param options - `minsize` (default 1), `maxsize` (default 10) and any connection option.
+ */
+export async function createPool(
+  address: Address,
+  options: PoolOptions = {},
+): Promise<ConnectionsPool> {
+  if (options === null || typeof options !== 'object')
+    throw new TypeError('options must be an object');
+  const { minsize = 1, maxsize = 10 } = options;
+  for (const [name, value] of [
+    ['minsize', minsize],
+    ['maxsize', maxsize],
+  ] as const) {
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      throw new TypeError(`${name} must be an integer`);
+    }
+  }
+  if (minsize < 0) throw new RangeError('minsize must be at least 0');
+  if (maxsize < 1) throw new RangeError('maxsize must be at least 1');
+  if (minsize > maxsize) throw new RangeError('minsize must not exceed maxsize');
+  const pool = new ConnectionsPool(address, options, minsize, maxsize);
+  try {
+    await pool._fill();
+  } catch (err) {
+    pool.close();
+    await pool.waitClosed();
+    throw err;
+  }
+  return pool;
+}
