@@ -45,6 +45,9 @@ const debug = createDebug('redmux:connection');
 /** @internal Set by a pool while it lends a connection out: disposing the connection then gives it back. */
 export const kRelease: unique symbol = Symbol('redmux.release');
 
+/** @internal How many commands the connection has sent: a pool tells a borrower's own commands by it. */
+export const kSent: unique symbol = Symbol('redmux.sent');
+
 /** Per-command options of {@link RedisConnection.executeWith}. */
 export interface ExecuteOptions {
   /** Decode bulk replies with this encoding; `null` returns Buffers. Default: the connection's. */
@@ -131,11 +134,17 @@ export class RedisConnection {
 
   #transaction: Pending[] | null = null;
   #watching = false;
+  #sent = 0;
   #pubsubPending = 0;
   readonly #subscriptions = new Subscriptions();
 
   /** @internal */
   [kRelease]: (() => Promise<void>) | undefined = undefined;
+
+  /** @internal */
+  get [kSent](): number {
+    return this.#sent;
+  }
 
   /** @internal Use {@link createConnection}. */
   constructor(socket: net.Socket, config: ConnectionConfig) {
@@ -359,6 +368,7 @@ export class RedisConnection {
     if (channels !== undefined) slot.channels = channels;
     if (options !== undefined) this.#arm(slot, options);
     this.#pending.push(slot);
+    this.#sent++;
     this.#write(encoded);
     if (debug.enabled) debug('%s: send %s (%d args)', this.#label, upper, args.length);
     return promise;

@@ -12,6 +12,7 @@ import {
   createConnection,
   type ExecuteOptions,
   kRelease,
+  kSent,
   type PubsubReply,
   type RedisConnection,
 } from './connection';
@@ -119,8 +120,8 @@ export class ConnectionsPool {
 
   /** Connections commands are multiplexed onto; also the ones acquire() takes first. */
   readonly #free: RedisConnection[] = [];
-  /** Connections lent out by acquire(). */
-  readonly #used = new Set<RedisConnection>();
+  /** Connections lent out by acquire(), with how many commands each had sent when lent. */
+  readonly #used = new Map<RedisConnection, number>();
   #pubsub: RedisConnection | null = null;
   #pubsubOpening: Promise<RedisConnection> | null = null;
   /** Connections being opened, each settling once it is in its place (or failed). */
@@ -219,8 +220,13 @@ export class ConnectionsPool {
   ): Promise<PubsubReply[]> {
     if (this.#closed) throw new PoolClosedError();
     let conn = this.#pubsub;
-    if (conn === null || conn.closed)
-      conn = await (this.#pubsubOpening ??= this.#pubsubConnection());
+    if (conn === null || conn.closed) {
+      // Cleared once settled (not inside #pubsubConnection, which may settle before this assignment).
+      this.#pubsubOpening ??= this.#pubsubConnection().finally(() => {
+        this.#pubsubOpening = null;
+      });
+      conn = await this.#pubsubOpening;
+    }
     return conn.executePubsub(command, ...channels);
   }
 
@@ -228,14 +234,14 @@ export class ConnectionsPool {
    * The connection `command` would run on: `[conn, address]`, or `[null, address]` when it needs
    * one of its own (blocking and connection-state commands) or none is free.
    */
-  getConnection(command: string, _args: readonly Arg[] = []): [RedisConnection | null, Address] {
+  getConnection(command: string, args: readonly Arg[] = []): [RedisConnection | null, Address] {
     const upper = String(command).toUpperCase();
     if (PUBSUB_COMMANDS.has(upper)) {
       const pubsub = this.#pubsub !== null && !this.#pubsub.closed ? this.#pubsub : null;
       return [pubsub, pubsub?.address ?? this.#display];
     }
     const conn =
-      BLOCKING_COMMANDS.has(upper) || CONNECTION_STATE.has(upper) ? undefined : this.#leastLoaded();
+      isBlocking(upper, args) || CONNECTION_STATE.has(upper) ? undefined : this.#leastLoaded();
     return [conn ?? null, conn?.address ?? this.#display];
   }
 
@@ -293,7 +299,8 @@ export class ConnectionsPool {
    * out by this pool.
    */
   release(conn: RedisConnection): Promise<void> {
-    if (!this.#used.has(conn)) {
+    const sentWhenLent = this.#used.get(conn);
+    if (sentWhenLent === undefined) {
       return Promise.reject(
         new RedisError(
           'release() got a connection this pool did not lend out',
@@ -311,8 +318,8 @@ export class ConnectionsPool {
           ? 'it is in a transaction'
           : conn.inPubsub > 0
             ? 'it is subscribed'
-            : conn.inFlight > 0
-              ? 'it has replies pending'
+            : Math.min(conn.inFlight, conn[kSent] - sentWhenLent) > 0
+              ? 'replies to its own commands are pending'
               : conn.db !== this.#db
                 ? `it is on db ${conn.db}, the pool on db ${this.#db}`
                 : null;
@@ -362,14 +369,14 @@ export class ConnectionsPool {
       waiter.reject(error);
     }
     this.#wakeShared(error);
-    for (const conn of [...this.#free, ...this.#used, this.#pubsub]) conn?.close();
+    for (const conn of [...this.#free, ...this.#used.keys(), this.#pubsub]) conn?.close();
   }
 
   /** Resolves once every connection of the pool is closed, those still being opened included. */
   async waitClosed(): Promise<void> {
     const opening = [...this.#opening].map((promise) => promise.catch(() => undefined));
     await Promise.all(opening);
-    const all = [...this.#free, ...this.#used, this.#pubsub];
+    const all = [...this.#free, ...this.#used.keys(), this.#pubsub];
     await Promise.all(all.map((conn) => conn?.waitClosed()));
   }
 
@@ -407,7 +414,11 @@ export class ConnectionsPool {
     if (isBlocking(upper, args)) return this.#executeAlone(options, command, args);
     const conn = this.#leastLoaded();
     if (conn === undefined) {
-      return this.#anyFree().then(() => this.#execute<T>(options, command, args));
+      // The command's timeout and signal cover the wait for a connection too.
+      const deadline = deadlineOf(options);
+      return withinDeadline(this.#anyFree(), options, 'waiting for a connection').then(() =>
+        this.#execute<T>(remainingOf(options, deadline), command, args),
+      );
     }
     if (conn.inFlight >= GROW_AT && this.#opening.size === 0 && this.size < this.#maxsize) {
       // Busy enough that another connection helps: open it in the background, send this one now.
@@ -424,11 +435,12 @@ export class ConnectionsPool {
     command: string,
     args: readonly Arg[],
   ): Promise<T> {
-    const conn = await this.acquire();
+    const deadline = deadlineOf(options);
+    const conn = await this.acquire({ timeout: options?.timeout, signal: options?.signal });
     try {
       return await (options === undefined
         ? conn.execute<T>(command, ...args)
-        : conn.executeWith<T>(options, command, ...args));
+        : conn.executeWith<T>(remainingOf(options, deadline) as ExecuteOptions, command, ...args));
     } finally {
       await this.release(conn);
     }
@@ -496,7 +508,8 @@ export class ConnectionsPool {
       const conn = this.#takeForAcquire();
       if (conn === undefined) return;
       this.#waiters.shift();
-      this.#used.add(conn);
+      // Commands other callers sent before the lend may still be in flight; only the borrower's count at release.
+      this.#used.set(conn, conn[kSent]);
       conn[kRelease] = () => this.release(conn);
       waiter.done = true;
       waiter.cleanup();
@@ -606,8 +619,62 @@ function isBlocking(upper: string, args: readonly Arg[]): boolean {
   const option = BLOCKING_WITH_OPTION.get(upper);
   return (
     option !== undefined &&
-    args.some((arg) => typeof arg === 'string' && arg.toUpperCase() === option)
+    args.some((arg) => typeof arg !== 'number' && String(arg).toUpperCase() === option)
   );
+}
+
+/** When a command's `timeout` runs out, in epoch milliseconds. */
+function deadlineOf(options: ExecuteOptions | undefined): number | undefined {
+  return options?.timeout === undefined ? undefined : Date.now() + options.timeout;
+}
+
+/** The options with what is left of the timeout once the wait for a connection is over. */
+function remainingOf(
+  options: ExecuteOptions | undefined,
+  deadline: number | undefined,
+): ExecuteOptions | undefined {
+  if (options === undefined || deadline === undefined) return options;
+  return { ...options, timeout: Math.max(1, deadline - Date.now()) };
+}
+
+/** `promise`, unless the options' timeout passes or signal aborts first. */
+function withinDeadline<T>(
+  promise: Promise<T>,
+  options: ExecuteOptions | undefined,
+  what: string,
+): Promise<T> {
+  const timeout = options?.timeout;
+  const signal = options?.signal;
+  if (timeout === undefined && signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const settle = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = (): void => {
+      settle();
+      reject(signal?.reason);
+    };
+    const timer =
+      timeout === undefined
+        ? undefined
+        : setTimeout(() => {
+            settle();
+            reject(new TimeoutError(`timed out after ${timeout} ms ${what}`));
+          }, timeout);
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        settle();
+        resolve(value);
+      },
+      (err: unknown) => {
+        settle();
+        reject(err);
+      },
+    );
+  });
 }
 
 /**
