@@ -9,6 +9,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import createDebug from 'debug';
 import Denque from 'denque';
+import { armDeadline } from './deadline';
 import {
   ConnectionClosedError,
   ConnectionForcedCloseError,
@@ -420,25 +421,12 @@ export class RedisConnection {
 
   /** Wires a command's timeout and abort signal to settle it early. */
   #arm(slot: Pending, { signal, timeout }: ExecuteOptions): void {
-    const settleEarly = (error: Error): void => {
+    const message = `${slot.command} timed out after ${timeout} ms`;
+    slot.cleanup = armDeadline(timeout, signal, message, (error) => {
       if (slot.done) return;
       slot.done = true;
-      slot.cleanup?.();
       slot.reject(error);
-    };
-    const timer =
-      timeout === undefined
-        ? undefined
-        : setTimeout(
-            () => settleEarly(new TimeoutError(`${slot.command} timed out after ${timeout} ms`)),
-            timeout,
-          );
-    const onAbort = (): void => settleEarly(signal?.reason as Error);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    slot.cleanup = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
+    });
   }
 
   #write(encoded: Encoded): void {

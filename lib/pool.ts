@@ -16,7 +16,8 @@ import {
   type PubsubReply,
   type RedisConnection,
 } from './connection';
-import { PoolClosedError, RedisError, TimeoutError } from './errors';
+import { armDeadline } from './deadline';
+import { PoolClosedError, RedisError } from './errors';
 import { type Address, type ConnectionOptions, describeAddress, resolveConfig } from './options';
 import type { Arg } from './protocol/encoder';
 import type { Reply } from './protocol/reader';
@@ -263,30 +264,15 @@ export class ConnectionsPool {
     }
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
-      const giveUp = (error: Error): void => {
+      const waiter: Waiter = { resolve, reject, done: false, cleanup: () => {} };
+      waiter.reject = (error) => {
         if (waiter.done) return;
         waiter.done = true;
         waiter.cleanup();
         reject(error);
       };
-      const timer =
-        timeout === undefined
-          ? undefined
-          : setTimeout(
-              () => giveUp(new TimeoutError(`acquire timed out after ${timeout} ms`)),
-              timeout,
-            );
-      const onAbort = (): void => giveUp(signal?.reason as Error);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const waiter: Waiter = {
-        resolve,
-        reject: giveUp,
-        done: false,
-        cleanup: () => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-        },
-      };
+      const message = `acquire timed out after ${timeout} ms`;
+      waiter.cleanup = armDeadline(timeout, signal, message, waiter.reject);
       this.#waiters.push(waiter);
       this.#serve();
     });
@@ -643,34 +629,18 @@ function withinDeadline<T>(
   options: ExecuteOptions | undefined,
   what: string,
 ): Promise<T> {
-  const timeout = options?.timeout;
-  const signal = options?.signal;
-  if (timeout === undefined && signal === undefined) return promise;
+  if (options?.timeout === undefined && options?.signal === undefined) return promise;
+  const { timeout, signal } = options;
+  if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
-    const settle = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const onAbort = (): void => {
-      settle();
-      reject(signal?.reason);
-    };
-    const timer =
-      timeout === undefined
-        ? undefined
-        : setTimeout(() => {
-            settle();
-            reject(new TimeoutError(`timed out after ${timeout} ms ${what}`));
-          }, timeout);
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const disarm = armDeadline(timeout, signal, `timed out after ${timeout} ms ${what}`, reject);
     promise.then(
       (value) => {
-        settle();
+        disarm();
         resolve(value);
       },
       (err: unknown) => {
-        settle();
+        disarm();
         reject(err);
       },
     );
