@@ -29,17 +29,17 @@ import {
 } from './options';
 import { type Arg, type Encoded, encodeCommand } from './protocol/encoder';
 import { PushReply, Reader, type ReaderLike, type Reply } from './protocol/reader';
+import type { Channel } from './pubsub';
 import {
-  type Channel,
   parsePubsubArgs,
   PUBSUB_ALLOWED,
   PUBSUB_COMMANDS,
   type PubsubArgs,
   type PubsubReply,
   Subscriptions,
-} from './pubsub';
+} from './subscriptions';
 
-export type { PubsubReply } from './pubsub';
+export type { PubsubReply } from './subscriptions';
 
 const debug = createDebug('redmux:connection');
 
@@ -69,8 +69,10 @@ const enum Kind {
   Exec,
   Select,
   Pubsub,
-  /** RESET: the server drops the transaction, the subscriptions and the db. */
+  /** RESET: the server drops the transaction, the subscriptions and the db, and speaks RESP2. */
   Reset,
+  /** HELLO: may switch the protocol (`state`: the version asked for, 0 for none). */
+  Hello,
 }
 
 /**
@@ -118,6 +120,10 @@ export class RedisConnection {
   readonly #reader: ReaderLike;
   /** Whether the reader decodes bulk strings itself (redmux's Reader does; a plugged-in parser may not). */
   readonly #readerDecodes: boolean;
+  /** The encoding the reader decoded the last reply with (null: Buffers, or a reader that does not decode). */
+  #decodedWith: BufferEncoding | null = null;
+  /** Whether HELLO switched the connection to RESP3, where any command may be sent while subscribed. */
+  #resp3 = false;
   readonly #pending = new Denque<Pending>();
   readonly #label: string;
   readonly #address: [string, number] | string;
@@ -351,7 +357,7 @@ export class RedisConnection {
       return Promise.reject(err);
     }
     const upper = command.toUpperCase();
-    if (this.#inPubsubMode() && !PUBSUB_ALLOWED.has(upper)) {
+    if (!this.#resp3 && this.#inPubsubMode() && !PUBSUB_ALLOWED.has(upper)) {
       return Promise.reject(
         new RedisError(
           `${upper} cannot be sent while the connection is subscribed`,
@@ -402,6 +408,10 @@ export class RedisConnection {
         break;
       case 'RESET':
         slot.kind = Kind.Reset;
+        break;
+      case 'HELLO':
+        slot.kind = Kind.Hello;
+        slot.state = Number(args[0] ?? 0);
         break;
       case 'SELECT':
         slot.kind = Kind.Select;
@@ -481,7 +491,7 @@ export class RedisConnection {
     while (this.#closeError === null) {
       let reply: Reply | false;
       try {
-        if (this.#readerDecodes) reader.encoding = this.#replyEncoding();
+        if (this.#readerDecodes) reader.encoding = this.#decodedWith = this.#replyEncoding();
         reply = reader.gets();
       } catch (err) {
         this.#fail(asProtocolError(err));
@@ -503,7 +513,10 @@ export class RedisConnection {
     }
   }
 
-  /** The encoding the reader should decode the next reply with; null when we decode it ourselves. */
+  /**
+   * The encoding the reader should decode the next reply with; null when we decode it ourselves:
+   * EXEC items each have their own, and while subscribed messages must stay Buffers.
+   */
   #replyEncoding(): BufferEncoding | null {
     if (this.#inPubsubMode()) return null;
     const head = this.#pending.peekFront();
@@ -517,8 +530,8 @@ export class RedisConnection {
 
   #dispatch(reply: Reply): void {
     const isPush = reply instanceof PushReply;
-    if (isPush || (Array.isArray(reply) && this.#inPubsubMode())) {
-      // In pub/sub mode (and always for RESP3 pushes) messages and confirmations answer no command
+    if (isPush || (!this.#resp3 && Array.isArray(reply) && this.#inPubsubMode())) {
+      // Messages and confirmations (RESP3 pushes; RESP2 arrays while subscribed) answer no command
       // in the FIFO, or several replies answer one; anything else, such as PING's, is ordinary.
       const kind = Subscriptions.kindOf(reply as Reply[]);
       if (kind !== null) return this.#onPubsub(kind, reply as Reply[]);
@@ -550,8 +563,9 @@ export class RedisConnection {
     let value: Reply = reply;
     switch (slot.kind) {
       case Kind.Plain:
-        if (!this.#readerDecodes && slot.encoding !== null)
+        if (slot.encoding !== null && slot.encoding !== this.#decodedWith) {
           value = decodeReply(reply, slot.encoding);
+        }
         break;
       case Kind.Queued:
         slot.state = 1;
@@ -561,7 +575,14 @@ export class RedisConnection {
         break;
       case Kind.Reset:
         this.#db = 0;
+        this.#resp3 = false;
         this.#subscriptions.closeAll();
+        break;
+      case Kind.Hello:
+        if (slot.state === 2 || slot.state === 3) this.#resp3 = slot.state === 3;
+        if (slot.encoding !== null && slot.encoding !== this.#decodedWith) {
+          value = decodeReply(reply, slot.encoding);
+        }
         break;
       case Kind.Exec:
         if (reply === null) {

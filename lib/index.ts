@@ -20,5 +20,6 @@ export type { AcquireOptions, PoolOptions } from './pool';
 export type { Arg } from './protocol/encoder';
 export { Reader, PushReply, MAX_DEPTH, MAX_BULK_LENGTH } from './protocol/reader';
 export type { Reply, ReaderLike, ReaderConstructor, ReaderOptions } from './protocol/reader';
-export { Channel } from './pubsub';
+export { Channel, Receiver } from './pubsub';
+export type { ChannelMessage, Decoder, GetOptions } from './pubsub';
 export * from './errors';

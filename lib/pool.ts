@@ -21,7 +21,8 @@ import { PoolClosedError, RedisError } from './errors';
 import { type Address, type ConnectionOptions, describeAddress, resolveConfig } from './options';
 import type { Arg } from './protocol/encoder';
 import type { Reply } from './protocol/reader';
-import { type Channel, PUBSUB_COMMANDS } from './pubsub';
+import type { Channel } from './pubsub';
+import { PUBSUB_COMMANDS } from './subscriptions';
 
 const debug = createDebug('redmux:pool');
 

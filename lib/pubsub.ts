@@ -1,6 +1,7 @@
 /**
- * Pub/sub message queues: {@link Channel} holds the messages of one subscribed channel or pattern
- * until the application reads them.
+ * Pub/sub message queues: a {@link Channel} holds the messages of one subscribed channel or
+ * pattern until the application reads them; a {@link Receiver} gathers the messages of many
+ * channels and patterns into one queue (aioredis's multi-producer, single-consumer `Receiver`).
  *
  * @module
  */
@@ -85,57 +86,21 @@ function decode(raw: RawMessage, options: DecodeOptions | undefined): unknown {
 }
 
 /**
- * The queue of messages received on one subscribed channel (`isPattern` false) or pattern
- * (`isPattern` true, each message `[channelName, message]`). The connection fills it; read it with
- * `for await`, {@link Channel.get} or {@link Channel.waitMessage}.
- *
- * Unsubscribing closes the channel: reads still return every message already queued, then the
- * iteration ends ({@link Channel.get} rejects with `ChannelClosedError`). Losing the connection
- * also closes it, but once the queue is drained every read rejects with the error that closed
- * the connection, so a loss is never mistaken for an end.
- *
- * The queue is unbounded: a consumer slower than the publishers makes it grow in memory. Watch
- * {@link Channel.queueLength} if that can happen.
- *
- * Several readers may wait at once: each gets a different message, in the order they asked.
- *
- * @example
- * ```ts
- * const [channel] = await redis.subscribe('news');
- * for await (const message of channel) {
- *   console.log(message.toString()); // a Buffer; channel.iter({ encoding: 'utf8' }) gives strings
- * }
- * // here: unsubscribed and every message read (a lost connection throws from the loop instead)
- * ```
- *
- * @typeParam P - `true` for a pattern channel, `false` for a plain one, `boolean` when unknown.
+ * The queue both {@link Channel} and {@link Receiver} are: messages in, reads out in FIFO order,
+ * an end after a normal close, and the loss error after a lost connection (once drained).
  */
-export class Channel<P extends boolean = boolean> implements AsyncIterable<ChannelMessage<P>> {
-  /** The channel name or pattern; a Buffer name is decoded as UTF-8. */
-  readonly name: string;
-  /** Whether this is a pattern (PSUBSCRIBE) channel, whose messages are `[channelName, message]`. */
-  readonly isPattern: P;
-
-  readonly #queue = new Denque<RawMessage>();
-  /** Parked reads. Non-empty only while the queue is empty: `_put` hands a message to them first. */
+abstract class MessageQueue<Raw> {
+  readonly #queue = new Denque<Raw>();
+  /** Parked reads. Non-empty only while the queue is empty: `push` hands a message to them first. */
   readonly #readers = new Denque<Reader>();
   #watchers: Watcher[] = [];
   #closed = false;
   #error: Error | undefined = undefined;
 
-  /**
-   * @param name - The channel name or pattern.
-   * @param isPattern - `true` for a pattern channel (PSUBSCRIBE).
-   */
-  constructor(name: string | Buffer, isPattern: P) {
-    if (typeof name !== 'string' && !Buffer.isBuffer(name)) {
-      throw new TypeError('Channel name must be a string or a Buffer');
-    }
-    this.name = typeof name === 'string' ? name : name.toString('utf8');
-    this.isPattern = isPattern;
-  }
+  /** Turns a queued message into what a read returns. */
+  protected abstract decodeRaw(raw: Raw, options: DecodeOptions | undefined): unknown;
 
-  /** `true` until the channel is closed and every queued message has been read. */
+  /** `true` until the queue is closed and every queued message has been read. */
   get isActive(): boolean {
     return !this.#closed || this.#queue.length > 0;
   }
@@ -145,21 +110,26 @@ export class Channel<P extends boolean = boolean> implements AsyncIterable<Chann
     return this.#queue.length;
   }
 
+  /** Whether no more messages will be queued. */
+  protected get isClosed(): boolean {
+    return this.#closed;
+  }
+
   /**
-   * The next message, waiting for one if the queue is empty: a Buffer, a string with `encoding`,
-   * or the `decoder`'s result. Rejects with `ChannelClosedError` once the channel is unsubscribed
-   * and drained, or with the connection's error if it was lost.
+   * Resolves `true` as soon as a message is queued (without taking it), `false` once closed
+   * normally and drained; rejects with the connection's error if it was lost and drained.
    */
-  get(options?: AsBuffers): Promise<ChannelMessage<P>>;
-  get(options: AsStrings): Promise<ChannelMessage<P, string, string>>;
-  get<T>(options: DecodeStrings<T>): Promise<ChannelMessage<P, T, string>>;
-  get<T>(options: DecodeBuffers<T>): Promise<ChannelMessage<P, T, Buffer>>;
-  get(options?: GetOptions): Promise<ChannelMessage<P, unknown, string | Buffer>>;
-  get(options?: DecodeOptions): Promise<unknown> {
+  waitMessage(): Promise<boolean> {
+    if (this.#queue.length > 0) return Promise.resolve(true);
+    if (this.#closed) return this.#error ? Promise.reject(this.#error) : Promise.resolve(false);
+    return new Promise((resolve, reject) => this.#watchers.push({ resolve, reject }));
+  }
+
+  protected read(options: DecodeOptions | undefined): Promise<unknown> {
     const raw = this.#queue.shift();
     if (raw !== undefined) {
       try {
-        return Promise.resolve(decode(raw, options));
+        return Promise.resolve(this.decodeRaw(raw, options));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -170,38 +140,7 @@ export class Channel<P extends boolean = boolean> implements AsyncIterable<Chann
     });
   }
 
-  /** The next message decoded as UTF-8 JSON (on a pattern channel: `[channelName, value]`). */
-  getJson(): Promise<ChannelMessage<P, unknown, string>> {
-    return this.get({ encoding: 'utf8', decoder: JSON.parse });
-  }
-
-  /**
-   * Resolves `true` as soon as a message is queued (without taking it), `false` once the channel
-   * is unsubscribed and drained; rejects with the connection's error if it was lost and drained.
-   *
-   * @example
-   * ```ts
-   * while (await channel.waitMessage()) console.log(await channel.get({ encoding: 'utf8' }));
-   * ```
-   */
-  waitMessage(): Promise<boolean> {
-    if (this.#queue.length > 0) return Promise.resolve(true);
-    if (this.#closed) return this.#error ? Promise.reject(this.#error) : Promise.resolve(false);
-    return new Promise((resolve, reject) => this.#watchers.push({ resolve, reject }));
-  }
-
-  /**
-   * An async iterator over the messages, decoded as {@link Channel.get} does. It ends once the
-   * channel is unsubscribed and drained, and throws the connection's error if it was lost.
-   * Leaving the loop early (`break`, `return()`) neither closes the channel nor loses a message:
-   * what is still queued stays for the next reader.
-   */
-  iter(options?: AsBuffers): AsyncIterableIterator<ChannelMessage<P>>;
-  iter(options: AsStrings): AsyncIterableIterator<ChannelMessage<P, string, string>>;
-  iter<T>(options: DecodeStrings<T>): AsyncIterableIterator<ChannelMessage<P, T, string>>;
-  iter<T>(options: DecodeBuffers<T>): AsyncIterableIterator<ChannelMessage<P, T, Buffer>>;
-  iter(options?: GetOptions): AsyncIterableIterator<ChannelMessage<P, unknown, string | Buffer>>;
-  iter(options?: DecodeOptions): AsyncIterableIterator<unknown> {
+  protected iterate(options: DecodeOptions | undefined): AsyncIterableIterator<unknown> {
     const state: IteratorState = { finished: false };
     const iterator: AsyncIterableIterator<unknown> = {
       next: (): Promise<IteratorResult<unknown>> => {
@@ -209,7 +148,7 @@ export class Channel<P extends boolean = boolean> implements AsyncIterable<Chann
         const raw = this.#queue.shift();
         if (raw !== undefined) {
           try {
-            return Promise.resolve({ done: false, value: decode(raw, options) });
+            return Promise.resolve({ done: false, value: this.decodeRaw(raw, options) });
           } catch (error) {
             return Promise.reject(error);
           }
@@ -233,24 +172,15 @@ export class Channel<P extends boolean = boolean> implements AsyncIterable<Chann
     return iterator;
   }
 
-  /** `iter()` with default options, so that `for await (const message of channel)` works. */
-  [Symbol.asyncIterator](): AsyncIterableIterator<ChannelMessage<P>> {
-    return this.iter();
-  }
-
-  /**
-   * Queues a message, or hands it straight to the oldest waiting reader. Ignored once closed.
-   *
-   * @internal Called by the connection: a Buffer, or `[channel, message]` on a pattern channel.
-   */
-  _put(message: Buffer | [channel: Buffer, message: Buffer]): void {
+  /** Queues a message, or hands it straight to the oldest waiting reader. Ignored once closed. */
+  protected push(raw: Raw): void {
     if (this.#closed) return;
     const reader = this.#readers.shift();
     if (reader !== undefined) {
-      this.#deliver(reader, message);
+      this.#deliver(reader, raw);
       return;
     }
-    this.#queue.push(message);
+    this.#queue.push(raw);
     if (this.#watchers.length > 0) {
       const watchers = this.#watchers;
       this.#watchers = [];
@@ -259,20 +189,17 @@ export class Channel<P extends boolean = boolean> implements AsyncIterable<Chann
   }
 
   /**
-   * Closes the channel: queued messages can still be read, then reads end (no `error`: the
-   * channel was unsubscribed) or reject with `error` (the connection was lost). Only the first
-   * call counts.
-   *
-   * @internal Called by the connection.
+   * Closes the queue: queued messages can still be read, then reads end (no `error`) or reject
+   * with `error` (the connection was lost). Only the first call counts.
    */
-  _close(error?: Error): void {
+  protected end(error?: Error): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#error = error;
     // Reads only wait while the queue is empty, so every one of them can be settled now.
     const readers = this.#readers.toArray();
     this.#readers.clear();
-    for (const reader of readers) this.#end(reader);
+    for (const reader of readers) this.#settleClosed(reader);
     const watchers = this.#watchers;
     this.#watchers = [];
     for (const watcher of watchers) {
@@ -281,10 +208,10 @@ export class Channel<P extends boolean = boolean> implements AsyncIterable<Chann
     }
   }
 
-  #deliver(reader: Reader, raw: RawMessage): void {
+  #deliver(reader: Reader, raw: Raw): void {
     let value: unknown;
     try {
-      value = decode(raw, reader.options);
+      value = this.decodeRaw(raw, reader.options);
     } catch (error) {
       // A throwing decoder fails this one read; it must not escape into the connection's reader.
       reader.reject(error);
@@ -293,8 +220,8 @@ export class Channel<P extends boolean = boolean> implements AsyncIterable<Chann
     reader.resolve(reader.iterator ? { done: false, value } : value);
   }
 
-  /** Settles a parked read of a closed channel. */
-  #end(reader: Reader): void {
+  /** Settles a parked read of a closed queue. */
+  #settleClosed(reader: Reader): void {
     if (reader.iterator) reader.iterator.finished = true;
     if (this.#error) reader.reject(this.#error);
     else if (reader.iterator) reader.resolve(DONE);
@@ -315,172 +242,264 @@ export class Channel<P extends boolean = boolean> implements AsyncIterable<Chann
   }
 }
 
-/** One entry of an executePubsub result: `[kind, channel or pattern, subscription count]`. */
-export type PubsubReply = [kind: string, name: string | null, count: number];
-
-type Registry = 'channels' | 'patterns' | 'shards';
-
-/** Pub/sub commands: which registry each one changes, and whether it adds to it. */
-export const PUBSUB_COMMANDS: ReadonlyMap<string, { registry: Registry; add: boolean }> = new Map([
-  ['SUBSCRIBE', { registry: 'channels', add: true }],
-  ['UNSUBSCRIBE', { registry: 'channels', add: false }],
-  ['PSUBSCRIBE', { registry: 'patterns', add: true }],
-  ['PUNSUBSCRIBE', { registry: 'patterns', add: false }],
-  ['SSUBSCRIBE', { registry: 'shards', add: true }],
-  ['SUNSUBSCRIBE', { registry: 'shards', add: false }],
-]);
-
-/** Commands the server accepts while a RESP2 connection is subscribed. */
-export const PUBSUB_ALLOWED: ReadonlySet<string> = new Set([
-  ...PUBSUB_COMMANDS.keys(),
-  'PING',
-  'QUIT',
-  'RESET',
-]);
-
-/** @internal A pub/sub command's arguments, checked: the channel names and the Channel objects given. */
-export interface PubsubArgs {
-  command: string;
-  names: string[];
-  objects: Map<string, Channel>;
-}
+const NOT_READABLE = 'messages of a Receiver channel are read from the Receiver';
 
 /**
- * @internal Checks the arguments of executePubsub: a pub/sub command in any case, and channels as
- * names (string or Buffer) or Channel objects of the right kind.
+ * The queue of messages received on one subscribed channel (`isPattern` false) or pattern
+ * (`isPattern` true, each message `[channelName, message]`). The connection fills it; read it with
+ * `for await`, {@link Channel.get} or {@link Channel.waitMessage}.
  *
- * @throws TypeError for another command, no channel to subscribe to, or a channel of the wrong kind.
+ * Unsubscribing closes the channel: reads still return every message already queued, then the
+ * iteration ends ({@link Channel.get} rejects with `ChannelClosedError`). Losing the connection
+ * also closes it, but once the queue is drained every read rejects with the error that closed
+ * the connection, so a loss is never mistaken for an end. A closed Channel stays closed: subscribe
+ * again with a new one (or by name).
+ *
+ * The queue is unbounded: a consumer slower than the publishers makes it grow in memory. Watch
+ * {@link Channel.queueLength} if that can happen.
+ *
+ * Several readers may wait at once: each gets a different message, in the order they asked.
+ *
+ * @example
+ * ```ts
+ * await conn.executePubsub('subscribe', 'news');
+ * for await (const message of conn.pubsubChannels.get('news')!) {
+ *   console.log(message.toString()); // a Buffer; channel.iter({ encoding: 'utf8' }) gives strings
+ * }
+ * // here: unsubscribed and every message read (a lost connection throws from the loop instead)
+ * ```
+ *
+ * @typeParam P - `true` for a pattern channel, `false` for a plain one, `boolean` when unknown.
  */
-export function parsePubsubArgs(command: unknown, channels: readonly unknown[]): PubsubArgs {
-  const upper = typeof command === 'string' ? command.toUpperCase() : '';
-  const spec = PUBSUB_COMMANDS.get(upper);
-  if (spec === undefined) {
-    throw new TypeError(`executePubsub() runs (P|S)(UN)SUBSCRIBE, not ${upper || typeof command}`);
-  }
-  if (spec.add && channels.length === 0) {
-    throw new TypeError(`${upper} needs at least one channel`);
-  }
-  const wantsPatterns = spec.registry === 'patterns';
-  const names: string[] = [];
-  const objects = new Map<string, Channel>();
-  channels.forEach((channel, i) => {
-    if (channel instanceof Channel) {
-      if (channel.isPattern !== wantsPatterns) {
-        const given = channel.isPattern ? 'a pattern' : 'a channel';
-        throw new TypeError(`channel #${i + 1} of ${upper} is ${given}; it takes ${spec.registry}`);
-      }
-      objects.set(channel.name, channel);
-      names.push(channel.name);
-    } else if (typeof channel === 'string') {
-      names.push(channel);
-    } else if (Buffer.isBuffer(channel)) {
-      names.push(channel.toString('utf8'));
-    } else {
-      throw new TypeError(`channel #${i + 1} of ${upper} must be a string, Buffer or Channel`);
+export class Channel<P extends boolean = boolean>
+  extends MessageQueue<RawMessage>
+  implements AsyncIterable<ChannelMessage<P>>
+{
+  /** The channel name or pattern; a Buffer name is decoded as UTF-8. */
+  readonly name: string;
+  /** Whether this is a pattern (PSUBSCRIBE) channel, whose messages are `[channelName, message]`. */
+  readonly isPattern: P;
+  /** Set for a {@link Receiver}'s channel: its messages go to the Receiver's queue instead. */
+  readonly #receiver: Receiver | undefined;
+
+  /**
+   * @param name - The channel name or pattern.
+   * @param isPattern - `true` for a pattern channel (PSUBSCRIBE).
+   */
+  constructor(name: string | Buffer, isPattern: P, receiver?: Receiver) {
+    super();
+    if (typeof name !== 'string' && !Buffer.isBuffer(name)) {
+      throw new TypeError('Channel name must be a string or a Buffer');
     }
-  });
-  return { command: upper, names, objects };
+    this.name = typeof name === 'string' ? name : name.toString('utf8');
+    this.isPattern = isPattern;
+    this.#receiver = receiver;
+  }
+
+  /** The Receiver this channel feeds, if any. */
+  get receiver(): Receiver | undefined {
+    return this.#receiver;
+  }
+
+  /** @internal Closed channels are never subscribed again (executePubsub checks). */
+  get _closed(): boolean {
+    return this.isClosed;
+  }
+
+  /**
+   * The next message, waiting for one if the queue is empty: a Buffer, a string with `encoding`,
+   * or the `decoder`'s result. Rejects with `ChannelClosedError` once the channel is unsubscribed
+   * and drained, or with the connection's error if it was lost.
+   */
+  get(options?: AsBuffers): Promise<ChannelMessage<P>>;
+  get(options: AsStrings): Promise<ChannelMessage<P, string, string>>;
+  get<T>(options: DecodeStrings<T>): Promise<ChannelMessage<P, T, string>>;
+  get<T>(options: DecodeBuffers<T>): Promise<ChannelMessage<P, T, Buffer>>;
+  get(options?: GetOptions): Promise<ChannelMessage<P, unknown, string | Buffer>>;
+  get(options?: DecodeOptions): Promise<unknown> {
+    if (this.#receiver) return Promise.reject(new TypeError(NOT_READABLE));
+    return this.read(options);
+  }
+
+  /** The next message decoded as UTF-8 JSON (on a pattern channel: `[channelName, value]`). */
+  getJson(): Promise<ChannelMessage<P, unknown, string>> {
+    return this.get({ encoding: 'utf8', decoder: JSON.parse });
+  }
+
+  /**
+   * Resolves `true` as soon as a message is queued (without taking it), `false` once the channel
+   * is unsubscribed and drained; rejects with the connection's error if it was lost and drained.
+   *
+   * @example
+   * ```ts
+   * while (await channel.waitMessage()) console.log(await channel.get({ encoding: 'utf8' }));
+   * ```
+   */
+  override waitMessage(): Promise<boolean> {
+    if (this.#receiver) return Promise.reject(new TypeError(NOT_READABLE));
+    return super.waitMessage();
+  }
+
+  /**
+   * An async iterator over the messages, decoded as {@link Channel.get} does. It ends once the
+   * channel is unsubscribed and drained, and throws the connection's error if it was lost.
+   * Leaving the loop early (`break`, `return()`) neither closes the channel nor loses a message:
+   * what is still queued stays for the next reader.
+   */
+  iter(options?: AsBuffers): AsyncIterableIterator<ChannelMessage<P>>;
+  iter(options: AsStrings): AsyncIterableIterator<ChannelMessage<P, string, string>>;
+  iter<T>(options: DecodeStrings<T>): AsyncIterableIterator<ChannelMessage<P, T, string>>;
+  iter<T>(options: DecodeBuffers<T>): AsyncIterableIterator<ChannelMessage<P, T, Buffer>>;
+  iter(options?: GetOptions): AsyncIterableIterator<ChannelMessage<P, unknown, string | Buffer>>;
+  iter(options?: DecodeOptions): AsyncIterableIterator<unknown> {
+    if (this.#receiver) {
+      const refused: AsyncIterableIterator<unknown> = {
+        next: () => Promise.reject(new TypeError(NOT_READABLE)),
+        [Symbol.asyncIterator]: () => refused,
+      };
+      return refused;
+    }
+    return this.iterate(options);
+  }
+
+  /** `iter()` with default options, so that `for await (const message of channel)` works. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<ChannelMessage<P>> {
+    return this.iter();
+  }
+
+  /**
+   * Queues a message (or hands it to the Receiver). Ignored once closed.
+   *
+   * @internal Called by the connection: a Buffer, or `[channel, message]` on a pattern channel.
+   */
+  _put(message: RawMessage): void {
+    if (this.#receiver === undefined) this.push(message);
+    else if (!this.isClosed) this.#receiver._put(this, message);
+  }
+
+  /**
+   * Closes the channel: queued messages can still be read, then reads end (no `error`: the
+   * channel was unsubscribed) or reject with `error` (the connection was lost). Only the first
+   * call counts.
+   *
+   * @internal Called by the connection.
+   */
+  _close(error?: Error): void {
+    if (this.isClosed) return;
+    this.end(error);
+    this.#receiver?._closed(this, error);
+  }
+
+  protected decodeRaw(raw: RawMessage, options: DecodeOptions | undefined): unknown {
+    return decode(raw, options);
+  }
 }
 
 /**
- * @internal The subscriptions of one connection, as the server confirmed them: the Channel of every
- * subscribed channel, pattern and sharded channel, and the counts the server reported. It routes
- * messages; the connection hands confirmations to the command that asked for them.
+ * Many channels and patterns, one queue (aioredis's `Receiver`: multi-producer, single-consumer).
+ * {@link Receiver.channel} and {@link Receiver.pattern} make the channels to subscribe with; every
+ * message then arrives here as `[channel, message]` (on a pattern: `[channel, [channelName,
+ * message]]`), in the order the server sent them.
+ *
+ * Reads end once {@link Receiver.stop} was called and the queue drained; unsubscribing every
+ * channel does not end them, since more may be subscribed. A lost connection makes reads reject
+ * with its error once the queue is drained.
+ *
+ * @example
+ * ```ts
+ * const receiver = new Receiver();
+ * await conn.executePubsub('subscribe', receiver.channel('news'), receiver.channel('sport'));
+ * await conn.executePubsub('psubscribe', receiver.pattern('alerts:*'));
+ * for await (const [channel, message] of receiver.iter({ encoding: 'utf8' })) {
+ *   console.log(channel.name, message); // on the pattern: message is [channelName, text]
+ * }
+ * ```
  */
-export class Subscriptions {
-  readonly channels = new Map<string, Channel>();
-  readonly patterns = new Map<string, Channel>();
-  readonly shards = new Map<string, Channel>();
-  /** Channels + patterns, as last reported by the server. */
-  #count = 0;
-  /** Sharded channels, as last reported by the server (they are counted apart). */
-  #shardCount = 0;
+export class Receiver
+  extends MessageQueue<[Channel, RawMessage]>
+  implements AsyncIterable<[Channel, unknown]>
+{
+  readonly #channels = new Map<string, Channel<false>>();
+  readonly #patterns = new Map<string, Channel<true>>();
 
-  /** The number of subscriptions the server reported. */
-  get count(): number {
-    return this.#count + this.#shardCount;
+  /** A channel whose messages come to this receiver; the same one for the same name until it closes. */
+  channel(name: string | Buffer): Channel<false> {
+    return this.#sender(this.#channels, name, false);
+  }
+
+  /** A pattern whose messages come to this receiver as `[channelName, message]`. */
+  pattern(pattern: string | Buffer): Channel<true> {
+    return this.#sender(this.#patterns, pattern, true);
+  }
+
+  /** The receiver's channels that are not closed, by name. */
+  get channels(): ReadonlyMap<string, Channel<false>> {
+    return this.#channels;
+  }
+
+  /** The receiver's patterns that are not closed, by pattern. */
+  get patterns(): ReadonlyMap<string, Channel<true>> {
+    return this.#patterns;
+  }
+
+  /** True while messages are queued, or a channel may still bring some and stop() was not called. */
+  override get isActive(): boolean {
+    if (this.queueLength > 0) return true;
+    return !this.isClosed && (this.#channels.size > 0 || this.#patterns.size > 0);
   }
 
   /**
-   * What a reply pushed by the server is: a message kind (`message`, `pmessage`, `smessage`), a
-   * confirmation kind (`subscribe`, `unsubscribe`…), or null for anything else.
+   * The next `[channel, message]`, the message decoded as {@link Channel.get} does. Rejects with
+   * ChannelClosedError once stopped and drained, or with the connection's error after a loss.
    */
-  static kindOf(reply: unknown[]): string | null {
-    const first = reply[0];
-    if (!(typeof first === 'string' || Buffer.isBuffer(first)) || first.length > 12) return null;
-    const kind = first.toString();
-    return kind === 'message' ||
-      kind === 'pmessage' ||
-      kind === 'smessage' ||
-      PUBSUB_COMMANDS.has(kind.toUpperCase())
-      ? kind
-      : null;
+  get(options?: GetOptions): Promise<[Channel, unknown]> {
+    return this.read(options) as Promise<[Channel, unknown]>;
   }
 
-  /** Hands a message to its Channel; returns false when `kind` is not a message kind. */
-  deliver(kind: string, reply: unknown[]): boolean {
-    switch (kind) {
-      case 'message':
-        this.channels.get(String(reply[1]))?._put(reply[2] as Buffer);
-        return true;
-      case 'smessage':
-        this.shards.get(String(reply[1]))?._put(reply[2] as Buffer);
-        return true;
-      case 'pmessage':
-        this.patterns.get(String(reply[1]))?._put([reply[2] as Buffer, reply[3] as Buffer]);
-        return true;
-      default:
-        return false;
-    }
+  /** `[channel, message]` pairs until {@link stop} and the queue is drained. */
+  iter(options?: GetOptions): AsyncIterableIterator<[Channel, unknown]> {
+    return this.iterate(options) as AsyncIterableIterator<[Channel, unknown]>;
   }
 
-  /** How many channels of the registry `command` changes are subscribed now. */
-  size(command: string): number {
-    const spec = PUBSUB_COMMANDS.get(command);
-    return spec === undefined ? 0 : this[spec.registry].size;
+  [Symbol.asyncIterator](): AsyncIterableIterator<[Channel, unknown]> {
+    return this.iter();
   }
 
   /**
-   * Applies a (un)subscribe confirmation: registers the new Channel (the caller's own object when
-   * `requested` has one by that name; an existing subscription keeps its Channel) or closes the
-   * unsubscribed one so that its iteration ends.
+   * Stops receiving: messages that arrive from now on are dropped, and reads end once the queue is
+   * drained. Unsubscribe the channels first, or they keep their subscriptions.
    */
-  confirm(
-    kind: string,
-    reply: unknown[],
-    requested: ReadonlyMap<string, Channel> | null,
-  ): PubsubReply {
-    const spec = PUBSUB_COMMANDS.get(kind.toUpperCase()) as { registry: Registry; add: boolean };
-    const name = reply[1] === null || reply[1] === undefined ? null : String(reply[1]);
-    const count = Number(reply[2]);
-    const registry = this[spec.registry];
-    if (name !== null) {
-      if (spec.add) {
-        if (!registry.has(name)) {
-          registry.set(
-            name,
-            requested?.get(name) ?? new Channel(name, spec.registry === 'patterns'),
-          );
-        }
-      } else {
-        registry.get(name)?._close();
-        registry.delete(name);
-      }
-    }
-    if (spec.registry === 'shards') this.#shardCount = count;
-    else this.#count = count;
-    return [kind, name, count];
+  stop(): void {
+    this.end();
   }
 
-  /**
-   * Closes every Channel and forgets them: with `error` (a lost or closed connection) readers
-   * reject with it; without (RESET) their iteration ends normally.
-   */
-  closeAll(error?: Error): void {
-    for (const registry of [this.channels, this.patterns, this.shards]) {
-      for (const channel of registry.values()) channel._close(error);
-      registry.clear();
+  /** @internal A message from one of this receiver's channels. */
+  _put(channel: Channel, message: RawMessage): void {
+    this.push([channel, message]);
+  }
+
+  /** @internal One of this receiver's channels closed: a loss ends the receiver with its error. */
+  _closed(channel: Channel, error: Error | undefined): void {
+    const registry: Map<string, Channel> = channel.isPattern ? this.#patterns : this.#channels;
+    if (registry.get(channel.name) === channel) registry.delete(channel.name);
+    if (error !== undefined) this.end(error);
+  }
+
+  protected decodeRaw(raw: [Channel, RawMessage], options: DecodeOptions | undefined): unknown {
+    return [raw[0], decode(raw[1], options)];
+  }
+
+  #sender<P extends boolean>(
+    registry: Map<string, Channel<P>>,
+    name: string | Buffer,
+    isPattern: P,
+  ): Channel<P> {
+    const key = typeof name === 'string' ? name : name.toString('utf8');
+    let channel = registry.get(key);
+    if (channel === undefined) {
+      channel = new Channel(name, isPattern, this);
+      registry.set(key, channel);
     }
-    this.#count = this.#shardCount = 0;
+    return channel;
   }
 }

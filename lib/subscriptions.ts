@@ -1,0 +1,182 @@
+/**
+ * The subscriptions of one connection: which pub/sub commands exist, what may be sent while
+ * subscribed, and how confirmations and messages are matched to Channels.
+ *
+ * @module
+ */
+import { Channel } from './pubsub';
+
+/** One entry of an executePubsub result: `[kind, channel or pattern, subscription count]`. */
+export type PubsubReply = [kind: string, name: string | null, count: number];
+
+type Registry = 'channels' | 'patterns' | 'shards';
+
+/** Pub/sub commands: which registry each one changes, and whether it adds to it. */
+export const PUBSUB_COMMANDS: ReadonlyMap<string, { registry: Registry; add: boolean }> = new Map([
+  ['SUBSCRIBE', { registry: 'channels', add: true }],
+  ['UNSUBSCRIBE', { registry: 'channels', add: false }],
+  ['PSUBSCRIBE', { registry: 'patterns', add: true }],
+  ['PUNSUBSCRIBE', { registry: 'patterns', add: false }],
+  ['SSUBSCRIBE', { registry: 'shards', add: true }],
+  ['SUNSUBSCRIBE', { registry: 'shards', add: false }],
+]);
+
+/** Commands the server accepts while a RESP2 connection is subscribed. */
+export const PUBSUB_ALLOWED: ReadonlySet<string> = new Set([
+  ...PUBSUB_COMMANDS.keys(),
+  'PING',
+  'QUIT',
+  'RESET',
+]);
+
+/** @internal A pub/sub command's arguments, checked: the channel names and the Channel objects given. */
+export interface PubsubArgs {
+  command: string;
+  names: string[];
+  objects: Map<string, Channel>;
+}
+
+/**
+ * @internal Checks the arguments of executePubsub: a pub/sub command in any case, and channels as
+ * names (string or Buffer) or Channel objects of the right kind.
+ *
+ * @throws TypeError for another command, no channel to subscribe to, or a channel of the wrong kind.
+ */
+export function parsePubsubArgs(command: unknown, channels: readonly unknown[]): PubsubArgs {
+  const upper = typeof command === 'string' ? command.toUpperCase() : '';
+  const spec = PUBSUB_COMMANDS.get(upper);
+  if (spec === undefined) {
+    throw new TypeError(`executePubsub() runs (P|S)(UN)SUBSCRIBE, not ${upper || typeof command}`);
+  }
+  if (spec.add && channels.length === 0) {
+    throw new TypeError(`${upper} needs at least one channel`);
+  }
+  const wantsPatterns = spec.registry === 'patterns';
+  const names: string[] = [];
+  const objects = new Map<string, Channel>();
+  channels.forEach((channel, i) => {
+    if (channel instanceof Channel) {
+      if (channel._closed) {
+        throw new TypeError(
+          `channel #${i + 1} of ${upper} is closed: subscribe with a new Channel`,
+        );
+      }
+      if (channel.isPattern !== wantsPatterns) {
+        const given = channel.isPattern ? 'a pattern' : 'a channel';
+        throw new TypeError(`channel #${i + 1} of ${upper} is ${given}; it takes ${spec.registry}`);
+      }
+      objects.set(channel.name, channel);
+      names.push(channel.name);
+    } else if (typeof channel === 'string') {
+      names.push(channel);
+    } else if (Buffer.isBuffer(channel)) {
+      names.push(channel.toString('utf8'));
+    } else {
+      throw new TypeError(`channel #${i + 1} of ${upper} must be a string, Buffer or Channel`);
+    }
+  });
+  return { command: upper, names, objects };
+}
+
+/**
+ * @internal The subscriptions of one connection, as the server confirmed them: the Channel of every
+ * subscribed channel, pattern and sharded channel, and the counts the server reported. It routes
+ * messages; the connection hands confirmations to the command that asked for them.
+ */
+export class Subscriptions {
+  readonly channels = new Map<string, Channel>();
+  readonly patterns = new Map<string, Channel>();
+  readonly shards = new Map<string, Channel>();
+  /** Channels + patterns, as last reported by the server. */
+  #count = 0;
+  /** Sharded channels, as last reported by the server (they are counted apart). */
+  #shardCount = 0;
+
+  /** The number of subscriptions the server reported. */
+  get count(): number {
+    return this.#count + this.#shardCount;
+  }
+
+  /**
+   * What a reply pushed by the server is: a message kind (`message`, `pmessage`, `smessage`), a
+   * confirmation kind (`subscribe`, `unsubscribe`…), or null for anything else.
+   */
+  static kindOf(reply: unknown[]): string | null {
+    const first = reply[0];
+    if (!(typeof first === 'string' || Buffer.isBuffer(first)) || first.length > 12) return null;
+    const kind = first.toString();
+    return kind === 'message' ||
+      kind === 'pmessage' ||
+      kind === 'smessage' ||
+      PUBSUB_COMMANDS.has(kind.toUpperCase())
+      ? kind
+      : null;
+  }
+
+  /** Hands a message to its Channel; returns false when `kind` is not a message kind. */
+  deliver(kind: string, reply: unknown[]): boolean {
+    switch (kind) {
+      case 'message':
+        this.channels.get(String(reply[1]))?._put(reply[2] as Buffer);
+        return true;
+      case 'smessage':
+        this.shards.get(String(reply[1]))?._put(reply[2] as Buffer);
+        return true;
+      case 'pmessage':
+        this.patterns.get(String(reply[1]))?._put([reply[2] as Buffer, reply[3] as Buffer]);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** How many channels of the registry `command` changes are subscribed now. */
+  size(command: string): number {
+    const spec = PUBSUB_COMMANDS.get(command);
+    return spec === undefined ? 0 : this[spec.registry].size;
+  }
+
+  /**
+   * Applies a (un)subscribe confirmation: registers the new Channel (the caller's own object when
+   * `requested` has one by that name; an existing subscription keeps its Channel) or closes the
+   * unsubscribed one so that its iteration ends.
+   */
+  confirm(
+    kind: string,
+    reply: unknown[],
+    requested: ReadonlyMap<string, Channel> | null,
+  ): PubsubReply {
+    const spec = PUBSUB_COMMANDS.get(kind.toUpperCase()) as { registry: Registry; add: boolean };
+    const name = reply[1] === null || reply[1] === undefined ? null : String(reply[1]);
+    const count = Number(reply[2]);
+    const registry = this[spec.registry];
+    if (name !== null) {
+      if (spec.add) {
+        if (!registry.has(name)) {
+          registry.set(
+            name,
+            requested?.get(name) ?? new Channel(name, spec.registry === 'patterns'),
+          );
+        }
+      } else {
+        registry.get(name)?._close();
+        registry.delete(name);
+      }
+    }
+    if (spec.registry === 'shards') this.#shardCount = count;
+    else this.#count = count;
+    return [kind, name, count];
+  }
+
+  /**
+   * Closes every Channel and forgets them: with `error` (a lost or closed connection) readers
+   * reject with it; without (RESET) their iteration ends normally.
+   */
+  closeAll(error?: Error): void {
+    for (const registry of [this.channels, this.patterns, this.shards]) {
+      for (const channel of registry.values()) channel._close(error);
+      registry.clear();
+    }
+    this.#count = this.#shardCount = 0;
+  }
+}
