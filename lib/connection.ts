@@ -563,9 +563,7 @@ export class RedisConnection {
     let value: Reply = reply;
     switch (slot.kind) {
       case Kind.Plain:
-        if (slot.encoding !== null && slot.encoding !== this.#decodedWith) {
-          value = decodeReply(reply, slot.encoding);
-        }
+        value = this.#decoded(slot, reply);
         break;
       case Kind.Queued:
         slot.state = 1;
@@ -580,9 +578,7 @@ export class RedisConnection {
         break;
       case Kind.Hello:
         if (slot.state === 2 || slot.state === 3) this.#resp3 = slot.state === 3;
-        if (slot.encoding !== null && slot.encoding !== this.#decodedWith) {
-          value = decodeReply(reply, slot.encoding);
-        }
+        value = this.#decoded(slot, reply);
         break;
       case Kind.Exec:
         if (reply === null) {
@@ -595,6 +591,12 @@ export class RedisConnection {
         throw new Error(`${slot.command} got ${describeReply(reply)} instead of a confirmation`);
     }
     if (!slot.done) slot.resolve(value as never);
+  }
+
+  /** The reply in the slot's encoding, when the reader did not already decode it with that one. */
+  #decoded(slot: Pending, reply: Reply): Reply {
+    if (slot.encoding === null || slot.encoding === this.#decodedWith) return reply;
+    return decodeReply(reply, slot.encoding);
   }
 
   /** Matches the items of an EXEC reply to the commands that were queued, each decoded with its own encoding. */

@@ -196,6 +196,11 @@ export class ConnectionsPool {
     return this.#pubsub?.pubsubPatterns ?? new Map();
   }
 
+  /** Sharded channels subscribed through {@link executePubsub} (SSUBSCRIBE). */
+  get pubsubShardChannels(): ReadonlyMap<string, Channel> {
+    return this.#pubsub?.pubsubShardChannels ?? new Map();
+  }
+
   /**
    * Sends a command on the least loaded free connection, without taking it out of the pool.
    * Blocking commands (BLPOP, XREAD BLOCK…) run on a connection acquired for them alone.
