@@ -21,5 +21,8 @@ export type { Arg } from './protocol/encoder';
 export { Reader, PushReply, MAX_DEPTH, MAX_BULK_LENGTH } from './protocol/reader';
 export type { Reply, ReaderLike, ReaderConstructor, ReaderOptions } from './protocol/reader';
 export { Channel, Receiver } from './pubsub';
+export { ContextRedis, createRedis, createRedisPool, Redis } from './redis';
+export type { Bulk, ReadOptions } from './commands/base';
+export type { BitRange, GetExOptions, SetOptions } from './commands/string';
 export type { ChannelMessage, Decoder, GetOptions } from './pubsub';
 export * from './errors';

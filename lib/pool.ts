@@ -166,6 +166,11 @@ export class ConnectionsPool {
     return this.#free.length;
   }
 
+  /** The server's address: `[host, port]`, or the unix socket path. */
+  get address(): [string, number] | string {
+    return this.#display;
+  }
+
   /** The database every connection of the pool is on. */
   get db(): number {
     return this.#db;

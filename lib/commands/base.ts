@@ -1,0 +1,101 @@
+/**
+ * What every command group builds on. A group is a stateless class of typed one-liners that send a
+ * command and shape its reply; groups are mixed into {@link Redis} (and anything else that can
+ * `execute`), so go-to-definition on `redis.get` lands on the line that sends GET.
+ *
+ * @module
+ */
+import type { ExecuteOptions } from '../connection';
+import type { Arg } from '../protocol/encoder';
+import type { Reply } from '../protocol/reader';
+
+/** Per-call options of commands that return stored values. */
+export interface ReadOptions {
+  /** Decode this call's bulk replies with this encoding; `null` gives Buffers. Default: the client's. */
+  encoding?: BufferEncoding | null;
+}
+
+/**
+ * The type of a stored value a call returns: the call's `encoding` wins over the client's default
+ * `S` (`Buffer`, or `string` for a client created with an encoding).
+ */
+export type Bulk<O, S> = O extends { encoding: null }
+  ? Buffer
+  : O extends { encoding: BufferEncoding }
+    ? string
+    : S;
+
+/** The base of every command group: how to send a command. `S` is the client's bulk-string type. */
+export abstract class Commands<S = Buffer> {
+  /** Sends a command; see RedisConnection.execute. */
+  abstract execute<T = Reply>(command: string, ...args: Arg[]): Promise<T>;
+  /** Sends a command with per-command options; see RedisConnection.executeWith. */
+  abstract executeWith<T = Reply>(
+    options: ExecuteOptions,
+    command: string,
+    ...args: Arg[]
+  ): Promise<T>;
+
+  /** Sends a command that returns stored values, with the call's encoding if it has one. */
+  protected read<T>(options: ReadOptions | undefined, command: string, ...args: Arg[]): Promise<T> {
+    if (options === undefined || options.encoding === undefined) {
+      return this.execute<T>(command, ...args);
+    }
+    return this.executeWith<T>({ encoding: options.encoding }, command, ...args);
+  }
+
+  /** @internal Only here so that `S` takes part in type checks: never set. */
+  declare protected readonly bulkType?: S;
+}
+
+/** A rejected promise with a TypeError: how a command method refuses bad input without sending. */
+export function invalid(message: string): Promise<never> {
+  return Promise.reject(new TypeError(message));
+}
+
+/** A rejected promise with a RangeError, for a value of the right type but out of range. */
+export function outOfRange(message: string): Promise<never> {
+  return Promise.reject(new RangeError(message));
+}
+
+/** Integer replies that mean yes (1) or no (0). */
+export function isOne(reply: number): boolean {
+  return reply === 1;
+}
+
+/** `OK` as true; a nil reply (a condition not met) as false. */
+export function isOk(reply: string | null): boolean {
+  return reply === 'OK';
+}
+
+/** A number sent as a bulk string (INCRBYFLOAT, ZSCORE…), as a number; `inf` included. */
+export function toNumber(reply: string | Buffer | number): number {
+  if (typeof reply === 'number') return reply;
+  const text = String(reply);
+  if (text === 'inf' || text === '+inf') return Infinity;
+  if (text === '-inf') return -Infinity;
+  return Number(text);
+}
+
+/** Like {@link toNumber}, keeping nil as null. */
+export function toNumberOrNull(reply: string | Buffer | number | null): number | null {
+  return reply === null ? null : toNumber(reply);
+}
+
+/** `[k1, v1, k2, v2…]` (or a RESP3 map) as an object keyed by the keys as UTF-8 text. */
+export function toObject<V>(
+  reply: Array<string | Buffer | V> | Map<unknown, V>,
+): Record<string, V> {
+  const result: Record<string, V> = {};
+  if (reply instanceof Map) {
+    for (const [key, value] of reply) result[String(key)] = value;
+    return result;
+  }
+  for (let i = 0; i + 1 < reply.length; i += 2) result[String(reply[i])] = reply[i + 1] as V;
+  return result;
+}
+
+/** Whether `value` is an integer that the server takes as one (safe range). */
+export function isInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value);
+}

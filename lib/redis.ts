@@ -1,0 +1,281 @@
+/**
+ * The high-level client: one typed method per command, over one connection ({@link createRedis})
+ * or a pool ({@link createRedisPool}).
+ *
+ * @module
+ */
+import type { ExecuteOptions, RedisConnection } from './connection';
+import { createConnection } from './connection';
+import { type AcquireOptions, type ConnectionsPool, createPool, type PoolOptions } from './pool';
+import type { Address, ConnectionOptions } from './options';
+import type { Arg } from './protocol/encoder';
+import type { Reply } from './protocol/reader';
+import { type Bulk, Commands, isOk, type ReadOptions } from './commands/base';
+import { GenericCommands } from './commands/generic';
+import { GeoCommands } from './commands/geo';
+import { HashCommands } from './commands/hash';
+import { HyperLogLogCommands } from './commands/hyperloglog';
+import { ListCommands } from './commands/list';
+import { SetCommands } from './commands/set';
+import { SortedSetCommands } from './commands/sorted-set';
+import { StringCommands } from './commands/string';
+
+/** The command groups every client has, in the order their methods are copied in. */
+export const COMMAND_GROUPS = [
+  GenericCommands,
+  StringCommands,
+  HashCommands,
+  ListCommands,
+  SetCommands,
+  SortedSetCommands,
+  HyperLogLogCommands,
+  GeoCommands,
+] as const;
+
+/**
+ * A Redis client with one camelCase method per command. `S` is the type of stored values it
+ * returns: `Buffer`, or `string` when created with an `encoding`. Made by {@link createRedis}
+ * (one connection) or {@link createRedisPool} (a pool).
+ *
+ * ```ts
+ * const redis = await createRedisPool('redis://localhost', { encoding: 'utf8' });
+ * await redis.set('greeting', 'hello', { expire: 60 });
+ * const value = await redis.get('greeting'); // string | null
+ * const raw = await redis.get('greeting', { encoding: null }); // Buffer | null
+ * redis.close();
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the groups' methods are mixed in below
+export class Redis<S = Buffer> extends Commands<S> {
+  readonly #target: RedisConnection | ConnectionsPool;
+
+  /** @internal Use {@link createRedis} or {@link createRedisPool}. */
+  constructor(target: RedisConnection | ConnectionsPool) {
+    super();
+    this.#target = target;
+  }
+
+  /** Sends any command; the reply is not shaped. */
+  execute<T = Reply>(command: string, ...args: Arg[]): Promise<T> {
+    return this.#target.execute<T>(command, ...args);
+  }
+
+  /** {@link execute} with per-command options (`encoding`, `signal`, `timeout`). */
+  executeWith<T = Reply>(options: ExecuteOptions, command: string, ...args: Arg[]): Promise<T> {
+    return this.#target.executeWith<T>(options, command, ...args);
+  }
+
+  /** Sends a command this client has no method for: `redis.call('OBJECT', 'FREQ', key)`. */
+  call<T = Reply>(command: string, ...args: Arg[]): Promise<T> {
+    return this.#target.execute<T>(command, ...args);
+  }
+
+  /** The connection this client wraps; undefined for a pool. */
+  get connection(): RedisConnection | undefined {
+    return isPool(this.#target) ? undefined : this.#target;
+  }
+
+  /** The pool this client wraps; undefined for a single connection. */
+  get pool(): ConnectionsPool | undefined {
+    return isPool(this.#target) ? this.#target : undefined;
+  }
+
+  /** The server's address. */
+  get address(): [string, number] | string {
+    return this.#target.address;
+  }
+
+  /** The selected database. */
+  get db(): number {
+    return this.#target.db;
+  }
+
+  /** The encoding of stored values; `null` means Buffers. */
+  get encoding(): BufferEncoding | null {
+    return this.#target.encoding;
+  }
+
+  /** True once closed. */
+  get closed(): boolean {
+    return this.#target.closed;
+  }
+
+  /** True between MULTI and EXEC on the wrapped connection (always false on a pool). */
+  get inTransaction(): boolean {
+    return isPool(this.#target) ? false : this.#target.inTransaction;
+  }
+
+  /** Closes the connection or pool. */
+  close(): void {
+    this.#target.close();
+  }
+
+  /** Resolves once everything is closed. */
+  waitClosed(): Promise<void> {
+    return this.#target.waitClosed();
+  }
+
+  /** `await using redis = await createRedis(…)` closes it at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this.waitClosed();
+  }
+
+  /**
+   * An exclusive client: the same methods bound to one connection acquired from the pool
+   * (aioredis's `with await redis as r`), until {@link ContextRedis.release} or the end of an
+   * `await using` block. This is how WATCH, transactions and blocking loops run on a pool. On a
+   * single-connection client it wraps that connection, and release() leaves it open.
+   */
+  async acquire(options?: AcquireOptions): Promise<ContextRedis<S>> {
+    if (!isPool(this.#target)) return new ContextRedis<S>(this.#target, undefined);
+    const conn = await this.#target.acquire(options);
+    return new ContextRedis<S>(conn, this.#target);
+  }
+
+  /** ECHO: the message back. */
+  echo<O extends ReadOptions | undefined = undefined>(
+    message: Arg,
+    options?: O,
+  ): Promise<Bulk<O, S>> {
+    return this.read(options, 'ECHO', message);
+  }
+
+  /** PING: 'PONG', or `message` back. */
+  ping(message?: Arg): Promise<string | S> {
+    return message === undefined ? this.execute('PING') : this.execute('PING', message);
+  }
+
+  /** QUIT: closes the connection (a pool: closes it) once the server agreed. */
+  async quit(): Promise<'OK'> {
+    if (isPool(this.#target)) {
+      this.#target.close();
+      await this.#target.waitClosed();
+      return 'OK';
+    }
+    const reply = await this.#target.execute<'OK'>('QUIT');
+    await this.#target.waitClosed();
+    return reply;
+  }
+
+  /** SELECT: switches the database (every connection of a pool). */
+  select(db: number): Promise<'OK'> {
+    return this.#target.select(db);
+  }
+
+  /** SWAPDB: swaps two databases; resolves true. */
+  swapdb(from: number, to: number): Promise<boolean> {
+    return this.execute<string>('SWAPDB', from, to).then(isOk);
+  }
+
+  /**
+   * AUTH on the wrapped connection. A pool's connections authenticate with the options given to
+   * createRedisPool, so on a pool this rejects.
+   */
+  auth(password: string, username?: string): Promise<'OK'> {
+    if (isPool(this.#target)) {
+      return Promise.reject(
+        new TypeError('auth() on a pool: pass username and password to createRedisPool instead'),
+      );
+    }
+    return this.#target.auth(password, username);
+  }
+}
+
+/** A {@link Redis} bound to one exclusively acquired connection; see {@link Redis.acquire}. */
+export class ContextRedis<S = Buffer> extends Redis<S> {
+  readonly #conn: RedisConnection;
+  readonly #pool: ConnectionsPool | undefined;
+  #released = false;
+
+  /** @internal */
+  constructor(conn: RedisConnection, pool: ConnectionsPool | undefined) {
+    super(conn);
+    this.#conn = conn;
+    this.#pool = pool;
+  }
+
+  /** Gives the connection back to the pool (see ConnectionsPool.release). Idempotent. */
+  release(): Promise<void> {
+    if (this.#released || this.#pool === undefined) return Promise.resolve();
+    this.#released = true;
+    return this.#pool.release(this.#conn);
+  }
+
+  /** `await using r = await redis.acquire()` releases at the end of the block. */
+  override async [Symbol.asyncDispose](): Promise<void> {
+    await this.release();
+  }
+}
+
+// The command groups' methods, on every client: declaration merging for the types, prototype
+// copies for the code. A name defined twice is a mistake, so it fails loudly at load time.
+export interface Redis<S>
+  extends
+    GenericCommands<S>,
+    StringCommands<S>,
+    HashCommands<S>,
+    ListCommands<S>,
+    SetCommands<S>,
+    SortedSetCommands<S>,
+    HyperLogLogCommands<S>,
+    GeoCommands<S> {}
+mixCommands(Redis, COMMAND_GROUPS);
+
+/** Copies the methods of `groups` onto `target`'s prototype. */
+export function mixCommands(
+  target: abstract new (...args: never[]) => unknown,
+  groups: ReadonlyArray<abstract new (...args: never[]) => unknown>,
+): void {
+  const owner = new Map<string, string>();
+  for (const group of groups) {
+    for (const name of Object.getOwnPropertyNames(group.prototype)) {
+      if (name === 'constructor') continue;
+      const previous = owner.get(name);
+      if (previous !== undefined)
+        throw new Error(`${name} is defined by ${previous} and ${group.name}`);
+      if (Object.prototype.hasOwnProperty.call(target.prototype, name)) {
+        throw new Error(`${group.name}.${name} would replace ${target.name}.${name}`);
+      }
+      owner.set(name, group.name);
+      const descriptor = Object.getOwnPropertyDescriptor(
+        group.prototype,
+        name,
+      ) as PropertyDescriptor;
+      Object.defineProperty(target.prototype, name, descriptor);
+    }
+  }
+}
+
+function isPool(target: RedisConnection | ConnectionsPool): target is ConnectionsPool {
+  return 'acquire' in target;
+}
+
+/** Options of {@link createRedis}; an `encoding` makes stored values strings (in the types too). */
+export type RedisOptions = ConnectionOptions;
+
+/** Connects one {@link Redis} client over a single connection (no reconnect, as aioredis 1.x). */
+export function createRedis(
+  address: Address,
+  options: ConnectionOptions & { encoding: BufferEncoding },
+): Promise<Redis<string>>;
+export function createRedis(address: Address, options?: ConnectionOptions): Promise<Redis<Buffer>>;
+export async function createRedis(
+  address: Address,
+  options?: ConnectionOptions,
+): Promise<Redis<Buffer | string>> {
+  return new Redis(await createConnection(address, options));
+}
+
+/** Creates a {@link Redis} client over a pool of connections (see createPool for the options). */
+export function createRedisPool(
+  address: Address,
+  options: PoolOptions & { encoding: BufferEncoding },
+): Promise<Redis<string>>;
+export function createRedisPool(address: Address, options?: PoolOptions): Promise<Redis<Buffer>>;
+export async function createRedisPool(
+  address: Address,
+  options?: PoolOptions,
+): Promise<Redis<Buffer | string>> {
+  return new Redis(await createPool(address, options));
+}
