@@ -523,6 +523,15 @@ export class RedisConnection {
     return head === undefined || head.kind === Kind.Exec ? null : head.encoding;
   }
 
+  /**
+   * Whether the server may be sending RESP2 pub/sub arrays at this point of the stream: once it
+   * confirmed a subscription, or when the next reply is a confirmation. Not merely because a
+   * SUBSCRIBE was sent: replies to commands sent before it still come first, whatever their shape.
+   */
+  #arraysMayBePubsub(): boolean {
+    return this.#subscriptions.count > 0 || this.#pending.peekFront()?.kind === Kind.Pubsub;
+  }
+
   /** Subscribed, or about to be: the server reads what we send next in pub/sub mode. */
   #inPubsubMode(): boolean {
     return this.#pubsubPending > 0 || this.#subscriptions.count > 0;
@@ -530,7 +539,7 @@ export class RedisConnection {
 
   #dispatch(reply: Reply): void {
     const isPush = reply instanceof PushReply;
-    if (isPush || (!this.#resp3 && Array.isArray(reply) && this.#inPubsubMode())) {
+    if (isPush || (!this.#resp3 && Array.isArray(reply) && this.#arraysMayBePubsub())) {
       // Messages and confirmations (RESP3 pushes; RESP2 arrays while subscribed) answer no command
       // in the FIFO, or several replies answer one; anything else, such as PING's, is ordinary.
       const kind = Subscriptions.kindOf(reply as Reply[]);

@@ -32,7 +32,8 @@ export const PUBSUB_ALLOWED: ReadonlySet<string> = new Set([
 /** @internal A pub/sub command's arguments, checked: the channel names and the Channel objects given. */
 export interface PubsubArgs {
   command: string;
-  names: string[];
+  /** What to send: names as given, so a binary Buffer name reaches the server byte for byte. */
+  names: Array<string | Buffer>;
   objects: Map<string, Channel>;
 }
 
@@ -40,7 +41,8 @@ export interface PubsubArgs {
  * @internal Checks the arguments of executePubsub: a pub/sub command in any case, and channels as
  * names (string or Buffer) or Channel objects of the right kind.
  *
- * @throws TypeError for another command, no channel to subscribe to, or a channel of the wrong kind.
+ * @throws TypeError for another command, no channel to subscribe to, a channel of the wrong kind or
+ *   already closed, or a Buffer name that is not valid UTF-8 (channels are keyed by their name).
  */
 export function parsePubsubArgs(command: unknown, channels: readonly unknown[]): PubsubArgs {
   const upper = typeof command === 'string' ? command.toUpperCase() : '';
@@ -52,7 +54,7 @@ export function parsePubsubArgs(command: unknown, channels: readonly unknown[]):
     throw new TypeError(`${upper} needs at least one channel`);
   }
   const wantsPatterns = spec.registry === 'patterns';
-  const names: string[] = [];
+  const names: Array<string | Buffer> = [];
   const objects = new Map<string, Channel>();
   channels.forEach((channel, i) => {
     if (channel instanceof Channel) {
@@ -70,7 +72,11 @@ export function parsePubsubArgs(command: unknown, channels: readonly unknown[]):
     } else if (typeof channel === 'string') {
       names.push(channel);
     } else if (Buffer.isBuffer(channel)) {
-      names.push(channel.toString('utf8'));
+      // Channels are keyed by their UTF-8 name; bytes that do not survive decoding could collide.
+      if (!Buffer.from(channel.toString('utf8')).equals(channel)) {
+        throw new TypeError(`channel #${i + 1} of ${upper} is a Buffer that is not valid UTF-8`);
+      }
+      names.push(channel);
     } else {
       throw new TypeError(`channel #${i + 1} of ${upper} must be a string, Buffer or Channel`);
     }
