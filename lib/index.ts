@@ -22,7 +22,80 @@ export { Reader, PushReply, MAX_DEPTH, MAX_BULK_LENGTH } from './protocol/reader
 export type { Reply, ReaderLike, ReaderConstructor, ReaderOptions } from './protocol/reader';
 export { Channel, Receiver } from './pubsub';
 export { ContextRedis, createRedis, createRedisPool, Redis } from './redis';
+export type { RedisOptions } from './redis';
 export type { Bulk, ReadOptions } from './commands/base';
-export type { BitRange, GetExOptions, SetOptions } from './commands/string';
+export type {
+  BitfieldOffset,
+  BitfieldOperation,
+  BitfieldType,
+  BitRange,
+  GetExOptions,
+  LcsIdx,
+  LcsIdxOptions,
+  LcsMatch,
+  SetOptions,
+} from './commands/string';
 export type { ChannelMessage, Decoder, GetOptions } from './pubsub';
 export * from './errors';
+export type { HRandFieldOptions, HScanOptions } from './commands/hash';
+export type {
+  CopyOptions,
+  ExpireOptions,
+  MigrateOptions,
+  RestoreOptions,
+  ScanOptions,
+  SortElements,
+  SortOptions,
+  SortReadOptions,
+  SortReply,
+} from './commands/generic';
+export type {
+  LInsertOptions,
+  ListEnd,
+  LMPopOptions,
+  LPopOptions,
+  LPosOptions,
+} from './commands/list';
+export type {
+  SInterCardOptions,
+  SPopOptions,
+  SRandMemberOptions,
+  SScanOptions,
+} from './commands/set';
+export type {
+  GeoAddOptions,
+  GeoLimitOptions,
+  GeoMember,
+  GeoPoint,
+  GeoQueryOptions,
+  GeoRadiusOptions,
+  GeoRadiusReply,
+  GeoReply,
+  GeoResult,
+  GeoSearchBy,
+  GeoSearchFrom,
+  GeoSearchStoreOptions,
+  GeoUnit,
+} from './commands/geo';
+export type {
+  ScoredMember,
+  ZAddOptions,
+  ZCombineOptions,
+  ZExclude,
+  ZInterCardOptions,
+  ZLexRange,
+  ZLimit,
+  ZMembers,
+  ZMultiPopped,
+  ZPopOptions,
+  ZPopped,
+  ZRandMemberOptions,
+  ZRandMembers,
+  ZRangeByLexOptions,
+  ZRangeByScoreOptions,
+  ZRangeOptions,
+  ZRangeStoreOptions,
+  ZScanOptions,
+  ZScoreRange,
+  ZStoreOptions,
+} from './commands/sorted-set';

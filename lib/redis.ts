@@ -10,7 +10,15 @@ import { type AcquireOptions, type ConnectionsPool, createPool, type PoolOptions
 import type { Address, ConnectionOptions } from './options';
 import type { Arg } from './protocol/encoder';
 import type { Reply } from './protocol/reader';
-import { type Bulk, Commands, isOk, type ReadOptions } from './commands/base';
+import {
+  type Bulk,
+  Commands,
+  invalid,
+  isInteger,
+  isOk,
+  outOfRange,
+  type ReadOptions,
+} from './commands/base';
 import { GenericCommands } from './commands/generic';
 import { GeoCommands } from './commands/geo';
 import { HashCommands } from './commands/hash';
@@ -165,6 +173,8 @@ export class Redis<S = Buffer> extends Commands<S> {
 
   /** SWAPDB: swaps two databases; resolves true. */
   swapdb(from: number, to: number): Promise<boolean> {
+    if (!isInteger(from) || !isInteger(to)) return invalid('swapdb() takes two integer db indexes');
+    if (from < 0 || to < 0) return outOfRange('swapdb() db indexes must be ≥ 0');
     return this.execute<string>('SWAPDB', from, to).then(isOk);
   }
 

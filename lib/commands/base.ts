@@ -38,7 +38,8 @@ export abstract class Commands<S = Buffer> {
 
   /** Sends a command that returns stored values, with the call's encoding if it has one. */
   protected read<T>(options: ReadOptions | undefined, command: string, ...args: Arg[]): Promise<T> {
-    if (options === undefined || options.encoding === undefined) {
+    // `== null`: plain JavaScript may pass null, and a command method must never throw.
+    if (options == null || options.encoding === undefined) {
       return this.execute<T>(command, ...args);
     }
     return this.executeWith<T>({ encoding: options.encoding }, command, ...args);
@@ -98,4 +99,61 @@ export function toObject<V>(
 /** Whether `value` is an integer that the server takes as one (safe range). */
 export function isInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
+/** Options of the SCAN family (SCAN, HSCAN, SSCAN, ZSCAN) and their async iterators. */
+export interface CursorOptions extends ReadOptions {
+  /** Only items matching this glob-style pattern (MATCH). Default: all. */
+  match?: string | Buffer;
+  /** How much work one call does, a hint (COUNT). An integer > 0. Default: the server's (10). */
+  count?: number;
+}
+
+/**
+ * `cursor` and the MATCH / COUNT arguments of a SCAN-family call, or a rejection naming what is
+ * wrong. A cursor is an integer ≥ 0 or its decimal string (cursors may exceed 2^53).
+ */
+export function cursorArgs(
+  name: string,
+  cursor: string | number,
+  options: CursorOptions | undefined,
+): Arg[] | Promise<never> {
+  if (typeof cursor === 'string' ? !/^\d+$/.test(cursor) : !isInteger(cursor)) {
+    return invalid(`${name}() cursor must be an integer or its decimal string`);
+  }
+  if (typeof cursor === 'number' && cursor < 0) return outOfRange(`${name}() cursor must be ≥ 0`);
+  const args: Arg[] = [cursor];
+  const { match, count } = options ?? {};
+  if (match !== undefined) {
+    if (typeof match !== 'string' && !Buffer.isBuffer(match)) {
+      return invalid(`${name}() match must be a string or Buffer`);
+    }
+    args.push('MATCH', match);
+  }
+  if (count !== undefined) {
+    if (!isInteger(count)) return invalid(`${name}() count must be an integer`);
+    if (count < 1) return outOfRange(`${name}() count must be > 0`);
+    args.push('COUNT', count);
+  }
+  return args;
+}
+
+/** A SCAN-family reply with its cursor as text, whatever the call's encoding. */
+export function textCursor<T>([cursor, items]: [string | Buffer, T]): [cursor: string, items: T] {
+  return [String(cursor), items];
+}
+
+/**
+ * Walks a SCAN-family cursor lazily: the next call is sent only once the last batch is used up,
+ * and the walk ends when the cursor comes back to '0'. Bad options reject the first `next()`.
+ */
+export async function* walkCursor<T>(
+  step: (cursor: string) => Promise<[string, T[]]>,
+): AsyncGenerator<T, void, undefined> {
+  let cursor = '0';
+  do {
+    const [next, items] = await step(cursor);
+    cursor = next;
+    yield* items;
+  } while (cursor !== '0');
 }

@@ -1,6 +1,7 @@
 /**
- * String commands (aioredis 1.x `commands/string.py`, camelCase), plus GETDEL and GETEX
- * (Redis 6.2). Values are `S` (the client's bulk type) unless the call passes an encoding.
+ * String commands (aioredis 1.x `commands/string.py`, camelCase), with the bit commands the server
+ * groups apart, plus GETDEL and GETEX (Redis 6.2), LCS (Redis 7), BITFIELD and BITFIELD_RO. Values
+ * are `S` (the client's bulk type) unless the call passes an encoding.
  *
  * @module
  */
@@ -15,6 +16,7 @@ import {
   outOfRange,
   type ReadOptions,
   toNumber,
+  toObject,
 } from './base';
 
 /** Options of {@link StringCommands.set}. */
@@ -50,6 +52,48 @@ export interface BitRange {
   unit?: 'BYTE' | 'BIT';
 }
 
+/**
+ * A BITFIELD integer type: `i` (signed, 1 to 64 bits) or `u` (unsigned, 1 to 63 bits) and a width,
+ * e.g. `'u8'`, `'i16'`.
+ */
+export type BitfieldType = `${'i' | 'u'}${number}`;
+
+/** A BITFIELD bit offset, or `'#n'` for the n-th field of the operation's type. */
+export type BitfieldOffset = number | `#${number}`;
+
+/**
+ * One BITFIELD operation. `overflow` changes how the `set` and `incrby` after it treat an overflow:
+ * `'WRAP'` (the default), `'SAT'` (saturate) or `'FAIL'` (do nothing; the result is null).
+ */
+export type BitfieldOperation =
+  | { get: [type: BitfieldType, offset: BitfieldOffset] }
+  | { set: [type: BitfieldType, offset: BitfieldOffset, value: number] }
+  | { incrby: [type: BitfieldType, offset: BitfieldOffset, increment: number] }
+  | { overflow: 'WRAP' | 'SAT' | 'FAIL' };
+
+/** Options of {@link StringCommands.lcsIdx}. */
+export interface LcsIdxOptions {
+  /** Only matches at least this long (MINMATCHLEN). An integer ≥ 0. Default 0. */
+  minMatchLen?: number;
+  /** Also give each match's length (WITHMATCHLEN). Default false. */
+  withMatchLen?: boolean;
+}
+
+/** One match of {@link StringCommands.lcsIdx}: inclusive byte ranges in each value. */
+export interface LcsMatch {
+  key1: [start: number, end: number];
+  key2: [start: number, end: number];
+  /** The match's length, with `withMatchLen`. */
+  length?: number;
+}
+
+/** What {@link StringCommands.lcsIdx} resolves with: the matches, from the values' ends backwards. */
+export interface LcsIdx {
+  matches: LcsMatch[];
+  /** The length of the longest common subsequence. */
+  len: number;
+}
+
 export abstract class StringCommands<S = Buffer> extends Commands<S> {
   /** APPEND: appends `value`; resolves with the new length. */
   append(key: Arg, value: Arg): Promise<number> {
@@ -58,9 +102,12 @@ export abstract class StringCommands<S = Buffer> extends Commands<S> {
 
   /** BITCOUNT: the number of set bits, in the whole value or a range. */
   bitcount(key: Arg, range?: BitRange): Promise<number> {
-    if (range === undefined) return this.execute('BITCOUNT', key);
+    if (range == null) return this.execute('BITCOUNT', key); // null too: never throw on it
     if (!isInteger(range.start) || !isInteger(range.end)) {
       return invalid('bitcount() range start and end must be integers');
+    }
+    if (range.unit !== undefined && range.unit !== 'BYTE' && range.unit !== 'BIT') {
+      return invalid("bitcount() range unit must be 'BYTE' or 'BIT'");
     }
     return this.execute(
       'BITCOUNT',
@@ -69,6 +116,27 @@ export abstract class StringCommands<S = Buffer> extends Commands<S> {
       range.end,
       ...(range.unit ? [range.unit] : []),
     );
+  }
+
+  /**
+   * BITFIELD: runs the operations in order; resolves with one integer per get, set (the old value)
+   * and incrby (the new value), null where an `overflow: 'FAIL'` stopped a write.
+   */
+  bitfield(key: Arg, operations: BitfieldOperation[]): Promise<Array<number | bigint | null>> {
+    const args = bitfieldArgs('bitfield()', operations, true);
+    if (args instanceof Error) return Promise.reject(args);
+    return this.execute('BITFIELD', key, ...args);
+  }
+
+  /** BITFIELD_RO: the `[type, offset]` fields' values; allowed on read-only replicas. */
+  bitfieldRo(
+    key: Arg,
+    fields: Array<[type: BitfieldType, offset: BitfieldOffset]>,
+  ): Promise<Array<number | bigint>> {
+    const gets = Array.isArray(fields) ? fields.map((get) => ({ get })) : fields;
+    const args = bitfieldArgs('bitfieldRo()', gets, false);
+    if (args instanceof Error) return Promise.reject(args);
+    return this.execute('BITFIELD_RO', key, ...args);
   }
 
   /** BITOP AND: `dest` = the AND of the keys; resolves with dest's length. */
@@ -149,7 +217,8 @@ export abstract class StringCommands<S = Buffer> extends Commands<S> {
       return invalid('getex() takes one of expire, pexpire, expireAt, pexpireAt and persist');
     }
     for (const [name, value] of given) {
-      if (!isInteger(value) || value <= 0) return invalid(`getex() ${name} must be an integer > 0`);
+      if (!isInteger(value)) return invalid(`getex() ${name} must be an integer`);
+      if (value <= 0) return outOfRange(`getex() ${name} must be > 0`);
       expiry.push(name, value);
     }
     if (options?.persist) expiry.push('PERSIST');
@@ -193,6 +262,34 @@ export abstract class StringCommands<S = Buffer> extends Commands<S> {
     return this.execute<string>('INCRBYFLOAT', key, increment).then(toNumber);
   }
 
+  /** LCS (Redis 7): the longest common subsequence of the two values. */
+  lcs<O extends ReadOptions | undefined = undefined>(
+    key1: Arg,
+    key2: Arg,
+    options?: O,
+  ): Promise<Bulk<O, S>> {
+    return this.read(options, 'LCS', key1, key2);
+  }
+
+  /** LCS … LEN (Redis 7): the length of the longest common subsequence. */
+  lcsLen(key1: Arg, key2: Arg): Promise<number> {
+    return this.execute('LCS', key1, key2, 'LEN');
+  }
+
+  /** LCS … IDX (Redis 7): where the common subsequence's matches are, and its length. */
+  lcsIdx(key1: Arg, key2: Arg, options?: LcsIdxOptions): Promise<LcsIdx> {
+    const args: Arg[] = [key1, key2, 'IDX'];
+    const { minMatchLen, withMatchLen } = options ?? {};
+    if (minMatchLen !== undefined) {
+      if (!isInteger(minMatchLen) || minMatchLen < 0) {
+        return invalid('lcsIdx() minMatchLen must be an integer ≥ 0');
+      }
+      args.push('MINMATCHLEN', minMatchLen);
+    }
+    if (withMatchLen) args.push('WITHMATCHLEN');
+    return this.execute<RawLcsIdx>('LCS', ...args).then(toLcsIdx);
+  }
+
   /** MGET: the values of the keys, null for a missing one. */
   mget<O extends ReadOptions | undefined = undefined>(
     keys: Arg[],
@@ -231,8 +328,8 @@ export abstract class StringCommands<S = Buffer> extends Commands<S> {
    * SET: resolves true when the value was set, false when `exist` prevented it. `expire`
    * (seconds) and `pexpire` (milliseconds) exclude each other and `keepTtl`.
    */
-  set(key: Arg, value: Arg, options: SetOptions = {}): Promise<boolean> {
-    const { expire, pexpire, exist, keepTtl } = options;
+  set(key: Arg, value: Arg, options?: SetOptions): Promise<boolean> {
+    const { expire, pexpire, exist, keepTtl } = options ?? {};
     const args: Arg[] = [key, value];
     if ([expire, pexpire, keepTtl || undefined].filter((o) => o !== undefined).length > 1) {
       return invalid('set() takes one of expire, pexpire and keepTtl');
@@ -296,4 +393,84 @@ export function flattenPairs(pairs: Record<string, Arg> | Array<[Arg, Arg]>): Ar
     return undefined;
   }
   return entries.flat();
+}
+
+const BITFIELD_TYPE = /^(i([1-9]|[1-5][0-9]|6[0-4])|u([1-9]|[1-5][0-9]|6[0-3]))$/;
+const BITFIELD_OVERFLOW: ReadonlySet<unknown> = new Set(['WRAP', 'SAT', 'FAIL']);
+
+/**
+ * BITFIELD operations as arguments (GET, SET, INCRBY, OVERFLOW), or the error that refuses them;
+ * only GETs unless `write`.
+ */
+function bitfieldArgs(
+  name: string,
+  operations: BitfieldOperation[],
+  write: boolean,
+): Arg[] | Error {
+  if (!Array.isArray(operations) || operations.length === 0) {
+    return new TypeError(`${name} needs a non-empty array of operations`);
+  }
+  const args: Arg[] = [];
+  for (const operation of operations) {
+    const { get, set, incrby, overflow } = (operation ?? {}) as {
+      get?: unknown[];
+      set?: unknown[];
+      incrby?: unknown[];
+      overflow?: unknown;
+    };
+    const given = [get, set, incrby, overflow].filter((part) => part !== undefined);
+    if (given.length !== 1 || (!write && get === undefined)) {
+      return new TypeError(
+        write
+          ? `${name} operations must each be one of get, set, incrby and overflow`
+          : `${name} fields must be [type, offset]`,
+      );
+    }
+    if (overflow !== undefined) {
+      if (!BITFIELD_OVERFLOW.has(overflow)) {
+        return new TypeError(`${name} overflow must be 'WRAP', 'SAT' or 'FAIL'`);
+      }
+      args.push('OVERFLOW', overflow as string);
+      continue;
+    }
+    const field = (get ?? set ?? incrby) as unknown[];
+    if (!Array.isArray(field) || field.length !== (get ? 2 : 3)) {
+      return new TypeError(
+        `${name} get takes [type, offset], set and incrby [type, offset, value]`,
+      );
+    }
+    const [type, offset, value] = field;
+    if (typeof type !== 'string' || !BITFIELD_TYPE.test(type)) {
+      return new TypeError(`${name} type must be i1…i64 or u1…u63`);
+    }
+    const position = typeof offset === 'string' ? Number(offset.slice(1)) : offset;
+    if (
+      !isInteger(position) ||
+      position < 0 ||
+      (typeof offset === 'string' && !/^#\d+$/.test(offset))
+    ) {
+      return new TypeError(`${name} offset must be an integer ≥ 0 or '#n'`);
+    }
+    if (get) {
+      args.push('GET', type, offset as Arg);
+    } else {
+      if (!isInteger(value)) return new TypeError(`${name} values must be integers`);
+      args.push(set ? 'SET' : 'INCRBY', type, offset as Arg, value);
+    }
+  }
+  return args;
+}
+
+/** LCS IDX's reply: `matches` and `len` (a RESP2 flat array or a RESP3 map). */
+type RawLcsIdx = Array<string | Buffer | number | RawLcsMatch[]> | Map<unknown, unknown>;
+type RawLcsMatch = [[number, number], [number, number], number?];
+
+function toLcsIdx(reply: RawLcsIdx): LcsIdx {
+  const { matches, len } = toObject(reply) as { matches: RawLcsMatch[]; len: number };
+  return {
+    matches: matches.map(([key1, key2, length]) =>
+      length === undefined ? { key1, key2 } : { key1, key2, length },
+    ),
+    len,
+  };
 }
