@@ -56,11 +56,22 @@ export const COMMAND_GROUPS = [
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the groups' methods are mixed in below
 export class Redis<S = Buffer> extends Commands<S> {
   readonly #target: RedisConnection | ConnectionsPool;
+  /** How to open another connection like this client's (MONITOR needs one of its own). */
+  readonly #connect: () => Promise<RedisConnection>;
 
   /** @internal Use {@link createRedis} or {@link createRedisPool}. */
-  constructor(target: RedisConnection | ConnectionsPool) {
+  constructor(target: RedisConnection | ConnectionsPool, connect: () => Promise<RedisConnection>) {
     super();
     this.#target = target;
+    this.#connect = connect;
+  }
+
+  /**
+   * @internal A new connection with this client's address and options (db included), for
+   * commands that take a connection over for good, such as MONITOR. The caller closes it.
+   */
+  _openDedicated(): Promise<RedisConnection> {
+    return this.#connect();
   }
 
   /** Sends any command; the reply is not shaped. */
@@ -136,9 +147,9 @@ export class Redis<S = Buffer> extends Commands<S> {
    * single-connection client it wraps that connection, and release() leaves it open.
    */
   async acquire(options?: AcquireOptions): Promise<ContextRedis<S>> {
-    if (!isPool(this.#target)) return new ContextRedis<S>(this.#target, undefined);
+    if (!isPool(this.#target)) return new ContextRedis<S>(this.#target, undefined, this.#connect);
     const conn = await this.#target.acquire(options);
-    return new ContextRedis<S>(conn, this.#target);
+    return new ContextRedis<S>(conn, this.#target, this.#connect);
   }
 
   /** ECHO: the message back. */
@@ -199,8 +210,12 @@ export class ContextRedis<S = Buffer> extends Redis<S> {
   #released = false;
 
   /** @internal */
-  constructor(conn: RedisConnection, pool: ConnectionsPool | undefined) {
-    super(conn);
+  constructor(
+    conn: RedisConnection,
+    pool: ConnectionsPool | undefined,
+    connect: () => Promise<RedisConnection>,
+  ) {
+    super(conn, connect);
     this.#conn = conn;
     this.#pool = pool;
   }
@@ -274,7 +289,8 @@ export async function createRedis(
   address: Address,
   options?: ConnectionOptions,
 ): Promise<Redis<Buffer | string>> {
-  return new Redis(await createConnection(address, options));
+  const conn = await createConnection(address, options);
+  return new Redis(conn, () => openLike(address, options, conn.db));
 }
 
 /** Creates a {@link Redis} client over a pool of connections (see createPool for the options). */
@@ -287,5 +303,22 @@ export async function createRedisPool(
   address: Address,
   options?: PoolOptions,
 ): Promise<Redis<Buffer | string>> {
-  return new Redis(await createPool(address, options));
+  const pool = await createPool(address, options);
+  return new Redis(pool, () => openLike(address, options, pool.db));
+}
+
+/** A new connection to `address` with `options`, on database `db` (a URL's db would win otherwise). */
+async function openLike(
+  address: Address,
+  options: ConnectionOptions | undefined,
+  db: number,
+): Promise<RedisConnection> {
+  const conn = await createConnection(address, options);
+  try {
+    if (conn.db !== db) await conn.select(db);
+  } catch (err) {
+    conn.close();
+    throw err;
+  }
+  return conn;
 }
