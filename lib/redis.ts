@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { ExecuteOptions, RedisConnection } from './connection';
+import type { ExecuteOptions, PubsubReply, RedisConnection } from './connection';
+import type { Channel } from './pubsub';
 import { createConnection } from './connection';
 import { type AcquireOptions, type ConnectionsPool, createPool, type PoolOptions } from './pool';
 import type { Address, ConnectionOptions } from './options';
@@ -25,7 +26,12 @@ import { HashCommands } from './commands/hash';
 import { HyperLogLogCommands } from './commands/hyperloglog';
 import { ListCommands } from './commands/list';
 import { SetCommands } from './commands/set';
+import { ClusterCommands } from './commands/cluster';
+import { PubsubCommands } from './commands/pubsub';
+import { ScriptingCommands } from './commands/scripting';
+import { ServerCommands } from './commands/server';
 import { SortedSetCommands } from './commands/sorted-set';
+import { StreamCommands } from './commands/stream';
 import { StringCommands } from './commands/string';
 
 /** The command groups every client has, in the order their methods are copied in. */
@@ -38,6 +44,11 @@ export const COMMAND_GROUPS = [
   SortedSetCommands,
   HyperLogLogCommands,
   GeoCommands,
+  StreamCommands,
+  ScriptingCommands,
+  ServerCommands,
+  PubsubCommands,
+  ClusterCommands,
 ] as const;
 
 /**
@@ -66,12 +77,15 @@ export class Redis<S = Buffer> extends Commands<S> {
     this.#connect = connect;
   }
 
-  /**
-   * @internal A new connection with this client's address and options (db included), for
-   * commands that take a connection over for good, such as MONITOR. The caller closes it.
-   */
-  _openDedicated(): Promise<RedisConnection> {
+  protected override dedicatedConnection(): Promise<RedisConnection> {
     return this.#connect();
+  }
+
+  protected override executePubsub(
+    command: string,
+    ...channels: Array<string | Buffer | Channel>
+  ): Promise<PubsubReply[]> {
+    return this.#target.executePubsub(command, ...channels);
   }
 
   /** Sends any command; the reply is not shaped. */
@@ -244,7 +258,12 @@ export interface Redis<S>
     SetCommands<S>,
     SortedSetCommands<S>,
     HyperLogLogCommands<S>,
-    GeoCommands<S> {}
+    GeoCommands<S>,
+    StreamCommands<S>,
+    ScriptingCommands<S>,
+    ServerCommands<S>,
+    PubsubCommands<S>,
+    ClusterCommands<S> {}
 mixCommands(Redis, COMMAND_GROUPS);
 
 /** Copies the methods of `groups` onto `target`'s prototype. */

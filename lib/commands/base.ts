@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { ExecuteOptions } from '../connection';
+import type { ExecuteOptions, PubsubReply, RedisConnection } from '../connection';
+import type { Channel } from '../pubsub';
 import type { Arg } from '../protocol/encoder';
 import type { Reply } from '../protocol/reader';
 
@@ -43,6 +44,26 @@ export abstract class Commands<S = Buffer> {
       return this.execute<T>(command, ...args);
     }
     return this.executeWith<T>({ encoding: options.encoding }, command, ...args);
+  }
+
+  /**
+   * Runs a pub/sub command on the client's pub/sub connection. Only a live client can: a pipeline
+   * or transaction rejects.
+   */
+  protected executePubsub(
+    command: string,
+    ...channels: Array<string | Buffer | Channel>
+  ): Promise<PubsubReply[]> {
+    void channels;
+    return invalid(`${command} needs a client, not a pipeline or transaction`);
+  }
+
+  /**
+   * A new connection of its own with the client's address and options, for commands that take a
+   * connection over for good (MONITOR). The caller closes it. Only a live client can.
+   */
+  protected dedicatedConnection(): Promise<RedisConnection> {
+    return invalid('this needs a client, not a pipeline or transaction');
   }
 
   /** @internal Only here so that `S` takes part in type checks: never set. */
