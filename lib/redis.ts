@@ -81,6 +81,34 @@ export class Redis<S = Buffer> extends Commands<S> {
     return this.#connect();
   }
 
+  protected override subscribedChannel(
+    registry: 'channels' | 'patterns' | 'shards',
+    name: string,
+  ): Channel | undefined {
+    return this.#registry(registry).get(name);
+  }
+
+  #registry(registry: 'channels' | 'patterns' | 'shards'): ReadonlyMap<string, Channel> {
+    const target = this.#target;
+    if (registry === 'channels') return target.pubsubChannels;
+    return registry === 'patterns' ? target.pubsubPatterns : target.pubsubShardChannels;
+  }
+
+  /** Subscribed channels by name (the pub/sub connection's). */
+  get channels(): ReadonlyMap<string, Channel> {
+    return this.#target.pubsubChannels;
+  }
+
+  /** Subscribed patterns by pattern. */
+  get patterns(): ReadonlyMap<string, Channel> {
+    return this.#target.pubsubPatterns;
+  }
+
+  /** The number of subscriptions the server reported for the pub/sub connection. */
+  get inPubsub(): number {
+    return this.#target.inPubsub;
+  }
+
   protected override executePubsub(
     command: string,
     ...channels: Array<string | Buffer | Channel>

@@ -59,6 +59,19 @@ export abstract class Commands<S = Buffer> {
   }
 
   /**
+   * The Channel the client's pub/sub connection holds for `name` in one of its registries (after
+   * a subscribe confirmed it), or undefined. Only a live client has one.
+   */
+  protected subscribedChannel(
+    registry: 'channels' | 'patterns' | 'shards',
+    name: string,
+  ): Channel | undefined {
+    void registry;
+    void name;
+    return undefined;
+  }
+
+  /**
    * A new connection of its own with the client's address and options, for commands that take a
    * connection over for good (MONITOR). The caller closes it. Only a live client can.
    */
