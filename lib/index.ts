@@ -23,6 +23,8 @@ export type { Reply, ReaderLike, ReaderConstructor, ReaderOptions } from './prot
 export { Channel, Receiver } from './pubsub';
 export { ContextRedis, createRedis, createRedisPool, Redis } from './redis';
 export type { RedisOptions } from './redis';
+export { MultiExec, Pipeline } from './transaction';
+export type { BatchExecuteOptions } from './transaction';
 export type { Bulk, ReadOptions } from './commands/base';
 export type {
   BitfieldOffset,

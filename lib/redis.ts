@@ -11,45 +11,11 @@ import { type AcquireOptions, type ConnectionsPool, createPool, type PoolOptions
 import type { Address, ConnectionOptions } from './options';
 import type { Arg } from './protocol/encoder';
 import type { Reply } from './protocol/reader';
-import {
-  type Bulk,
-  Commands,
-  invalid,
-  isInteger,
-  isOk,
-  outOfRange,
-  type ReadOptions,
-} from './commands/base';
-import { GenericCommands } from './commands/generic';
-import { GeoCommands } from './commands/geo';
-import { HashCommands } from './commands/hash';
-import { HyperLogLogCommands } from './commands/hyperloglog';
-import { ListCommands } from './commands/list';
-import { SetCommands } from './commands/set';
-import { ClusterCommands } from './commands/cluster';
-import { PubsubCommands } from './commands/pubsub';
-import { ScriptingCommands } from './commands/scripting';
-import { ServerCommands } from './commands/server';
-import { SortedSetCommands } from './commands/sorted-set';
-import { StreamCommands } from './commands/stream';
-import { StringCommands } from './commands/string';
+import { Commands, invalid, isInteger, isOk, outOfRange } from './commands/base';
+import { type AllCommands, COMMAND_GROUPS, mixCommands } from './commands';
+import { MultiExec, Pipeline } from './transaction';
 
-/** The command groups every client has, in the order their methods are copied in. */
-export const COMMAND_GROUPS = [
-  GenericCommands,
-  StringCommands,
-  HashCommands,
-  ListCommands,
-  SetCommands,
-  SortedSetCommands,
-  HyperLogLogCommands,
-  GeoCommands,
-  StreamCommands,
-  ScriptingCommands,
-  ServerCommands,
-  PubsubCommands,
-  ClusterCommands,
-] as const;
+export { COMMAND_GROUPS, mixCommands } from './commands';
 
 /**
  * A Redis client with one camelCase method per command. `S` is the type of stored values it
@@ -194,19 +160,6 @@ export class Redis<S = Buffer> extends Commands<S> {
     return new ContextRedis<S>(conn, this.#target, this.#connect);
   }
 
-  /** ECHO: the message back. */
-  echo<O extends ReadOptions | undefined = undefined>(
-    message: Arg,
-    options?: O,
-  ): Promise<Bulk<O, S>> {
-    return this.read(options, 'ECHO', message);
-  }
-
-  /** PING: 'PONG', or `message` back. */
-  ping(message?: Arg): Promise<string | S> {
-    return message === undefined ? this.execute('PING') : this.execute('PING', message);
-  }
-
   /** QUIT: closes the connection (a pool: closes it) once the server agreed. */
   async quit(): Promise<'OK'> {
     if (isPool(this.#target)) {
@@ -217,6 +170,34 @@ export class Redis<S = Buffer> extends Commands<S> {
     const reply = await this.#target.execute<'OK'>('QUIT');
     await this.#target.waitClosed();
     return reply;
+  }
+
+  /**
+   * A pipeline: every command method, queued until `execute()` writes them together (on a pool,
+   * over one connection acquired for the batch). See {@link Pipeline}.
+   */
+  pipeline(): Pipeline<S> {
+    return new Pipeline<S>(this.#target);
+  }
+
+  /**
+   * A transaction: MULTI, the queued commands and EXEC written together on one connection; each
+   * command resolves with its own EXEC item. See {@link MultiExec}. To WATCH keys first on a pool,
+   * acquire a connection: `await using r = await redis.acquire()`, then `r.watch()`, the reads,
+   * and `r.multiExec()`.
+   */
+  multiExec(): MultiExec<S> {
+    return new MultiExec<S>(this.#target);
+  }
+
+  /** WATCH: EXEC will do nothing if one of the keys changes before it. Needs an acquired connection on a pool. */
+  watch(key: Arg, ...keys: Arg[]): Promise<boolean> {
+    return this.execute<string>('WATCH', key, ...keys).then(isOk);
+  }
+
+  /** UNWATCH: forgets every WATCHed key. */
+  unwatch(): Promise<boolean> {
+    return this.execute<string>('UNWATCH').then(isOk);
   }
 
   /** SELECT: switches the database (every connection of a pool). */
@@ -276,48 +257,10 @@ export class ContextRedis<S = Buffer> extends Redis<S> {
 }
 
 // The command groups' methods, on every client: declaration merging for the types, prototype
-// copies for the code. A name defined twice is a mistake, so it fails loudly at load time.
-export interface Redis<S>
-  extends
-    GenericCommands<S>,
-    StringCommands<S>,
-    HashCommands<S>,
-    ListCommands<S>,
-    SetCommands<S>,
-    SortedSetCommands<S>,
-    HyperLogLogCommands<S>,
-    GeoCommands<S>,
-    StreamCommands<S>,
-    ScriptingCommands<S>,
-    ServerCommands<S>,
-    PubsubCommands<S>,
-    ClusterCommands<S> {}
+// copies for the code (see lib/commands/index.ts).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the body is the groups' methods
+export interface Redis<S> extends AllCommands<S> {}
 mixCommands(Redis, COMMAND_GROUPS);
-
-/** Copies the methods of `groups` onto `target`'s prototype. */
-export function mixCommands(
-  target: abstract new (...args: never[]) => unknown,
-  groups: ReadonlyArray<abstract new (...args: never[]) => unknown>,
-): void {
-  const owner = new Map<string, string>();
-  for (const group of groups) {
-    for (const name of Object.getOwnPropertyNames(group.prototype)) {
-      if (name === 'constructor') continue;
-      const previous = owner.get(name);
-      if (previous !== undefined)
-        throw new Error(`${name} is defined by ${previous} and ${group.name}`);
-      if (Object.prototype.hasOwnProperty.call(target.prototype, name)) {
-        throw new Error(`${group.name}.${name} would replace ${target.name}.${name}`);
-      }
-      owner.set(name, group.name);
-      const descriptor = Object.getOwnPropertyDescriptor(
-        group.prototype,
-        name,
-      ) as PropertyDescriptor;
-      Object.defineProperty(target.prototype, name, descriptor);
-    }
-  }
-}
 
 function isPool(target: RedisConnection | ConnectionsPool): target is ConnectionsPool {
   return 'acquire' in target;
