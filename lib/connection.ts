@@ -124,6 +124,10 @@ export class RedisConnection {
   #decodedWith: BufferEncoding | null = null;
   /** Whether HELLO switched the connection to RESP3, where any command may be sent while subscribed. */
   #resp3 = false;
+  /** After MONITOR: where the monitored lines go (set once the server said OK). */
+  #monitor: ((line: string) => void) | null = null;
+  /** MONITOR was sent: nothing else may be, the connection only listens now. */
+  #monitoring = false;
   readonly #pending = new Denque<Pending>();
   readonly #label: string;
   readonly #address: [string, number] | string;
@@ -291,6 +295,18 @@ export class RedisConnection {
     return this.#send<PubsubReply[]>(parsed.command, parsed.names, null, undefined, parsed.objects);
   }
 
+  /**
+   * @internal Sends MONITOR and resolves once the server agreed; from then on every line the
+   * server streams goes to `onLine`, and the connection can send nothing else (close it to stop).
+   */
+  _monitor(onLine: (line: string) => void): Promise<void> {
+    const agreed = this.#send<string>('MONITOR', [], null, undefined);
+    this.#monitoring = !this.closed;
+    return agreed.then(() => {
+      this.#monitor = onLine;
+    });
+  }
+
   /** Selects database `db` for this connection; {@link db} follows once the server agreed. */
   select(db: number): Promise<'OK'> {
     if (!Number.isSafeInteger(db) || db < 0) {
@@ -357,6 +373,14 @@ export class RedisConnection {
       return Promise.reject(err);
     }
     const upper = command.toUpperCase();
+    if (this.#monitoring) {
+      return Promise.reject(
+        new RedisError(
+          `${upper} cannot be sent on a MONITOR connection`,
+          'REDMUX_ERR_MONITOR_MODE',
+        ),
+      );
+    }
     if (!this.#resp3 && this.#inPubsubMode() && !PUBSUB_ALLOWED.has(upper)) {
       return Promise.reject(
         new RedisError(
@@ -538,6 +562,8 @@ export class RedisConnection {
   }
 
   #dispatch(reply: Reply): void {
+    // Monitored lines are simple strings that answer no command.
+    if (this.#monitor !== null && typeof reply === 'string') return this.#monitor(reply);
     const isPush = reply instanceof PushReply;
     if (isPush || (!this.#resp3 && Array.isArray(reply) && this.#arraysMayBePubsub())) {
       // Messages and confirmations (RESP3 pushes; RESP2 arrays while subscribed) answer no command

@@ -343,6 +343,25 @@ describe('RedisConnection against a real server', () => {
     });
   });
 
+  describe('MONITOR', () => {
+    it('hands every monitored line to the listener and refuses other commands, sending nothing', async () => {
+      const lines: string[] = [];
+      await t.conn._monitor((line) => lines.push(line));
+      const err = await rejectionOf(t.conn.execute('PING'));
+      expect((err as RedisError).code).to.equal('REDMUX_ERR_MONITOR_MODE');
+      const other = await createConnection(t.url);
+      const key = uniqueKey('monitored');
+      try {
+        await other.execute('SET', key, 'v');
+      } finally {
+        other.close();
+      }
+      await eventually(async () => lines.some((line) => line.includes(`"SET" "${key}" "v"`)));
+      expect(lines.some((line) => line.includes('"PING"'))).to.equal(false);
+      expect(t.conn.closed).to.equal(false);
+    });
+  });
+
   describe('pub/sub mode', () => {
     it('rejects other commands while subscribed, sending nothing, and keeps the subscription', async () => {
       const channel = uniqueKey('chan');
