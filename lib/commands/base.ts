@@ -117,16 +117,27 @@ export function toNumberOrNull(reply: string | Buffer | number | null): number |
   return reply === null ? null : toNumber(reply);
 }
 
-/** `[k1, v1, k2, v2…]` (or a RESP3 map) as an object keyed by the keys as UTF-8 text. */
+/**
+ * `[k1, v1, k2, v2…]` (or a RESP3 map) as an object keyed by the keys as UTF-8 text. Every key
+ * becomes an own property, `__proto__` included: stored data never touches the object's prototype.
+ */
 export function toObject<V>(
   reply: Array<string | Buffer | V> | Map<unknown, V>,
 ): Record<string, V> {
   const result: Record<string, V> = {};
+  const set = (key: unknown, value: V): void => {
+    Object.defineProperty(result, String(key), {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  };
   if (reply instanceof Map) {
-    for (const [key, value] of reply) result[String(key)] = value;
+    for (const [key, value] of reply) set(key, value);
     return result;
   }
-  for (let i = 0; i + 1 < reply.length; i += 2) result[String(reply[i])] = reply[i + 1] as V;
+  for (let i = 0; i + 1 < reply.length; i += 2) set(reply[i], reply[i + 1] as V);
   return result;
 }
 

@@ -115,6 +115,15 @@ describe('hash commands', () => {
   });
 
   describe('#hgetall()', () => {
+    it('keeps a field named __proto__ as data, never as the prototype', async () => {
+      const key = uniqueKey();
+      await redis.hset(key, '__proto__', 'value');
+      const all = await redis.hgetall(key, { encoding: 'utf8' });
+      expect(Object.getPrototypeOf(all)).to.equal(Object.prototype);
+      expect(Object.keys(all)).to.deep.equal(['__proto__']);
+      expect(Object.getOwnPropertyDescriptor(all, '__proto__')?.value).to.equal('value');
+    });
+
     it('resolves with an object of every field, {} for a missing key', async () => {
       const key = await hashOf({ a: '1', b: 'two' });
       const values: Record<string, Buffer> = await redis.hgetall(key);
