@@ -202,3 +202,33 @@ export async function* walkCursor<T>(
     yield* items;
   } while (cursor !== '0');
 }
+
+/** Decodes one stored value of a reply, as {@link readShaped}'s `shape` is told to. */
+export type Decode = (value: unknown) => unknown;
+
+export const asIs: Decode = (value) => value;
+
+/**
+ * Sends a command whose reply holds numbers, ids or cursors next to stored values (scores, stream
+ * ids…). Those are bulk strings in RESP2, which a call's encoding such as 'hex' or 'base64' would
+ * garble, so a call with its own encoding reads Buffers and `shape` decodes only the stored values.
+ */
+export function readShaped<T, R>(
+  group: Commands<unknown>,
+  options: ReadOptions | undefined,
+  shape: (reply: R, decode: Decode) => unknown,
+  command: string,
+  ...args: Arg[]
+): Promise<T> {
+  const encoding = options?.encoding;
+  if (encoding === undefined) {
+    return group.execute<R>(command, ...args).then((reply) => shape(reply, asIs) as T);
+  }
+  const decode: Decode =
+    encoding === null
+      ? asIs
+      : (value) => (Buffer.isBuffer(value) ? value.toString(encoding) : value);
+  return group
+    .executeWith<R>({ encoding: null }, command, ...args)
+    .then((reply) => shape(reply, decode) as T);
+}

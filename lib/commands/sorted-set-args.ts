@@ -8,10 +8,11 @@
 import type { Arg } from '../protocol/encoder';
 import {
   type Commands,
+  type Decode,
   invalid,
   isInteger,
   outOfRange,
-  type ReadOptions,
+  readShaped,
   toNumber,
   toNumberOrNull,
 } from './base';
@@ -246,38 +247,10 @@ export function zaddFlags(options: unknown, pairs: number): string[] | Promise<n
 
 // Reply shapes. Scores are bulk strings in RESP2 and doubles in RESP3; toNumber takes both.
 
-/** Turns a stored value (member or key) into what the call asked for; see readScored. */
-export type Decode = (value: unknown) => unknown;
+/** Turns a stored value (member or key) into what the call asked for; see readShaped. */
 export type Score = string | Buffer | number;
 /** A WITHSCORES reply: flat `[m1, s1, m2, s2…]` (RESP2) or nested `[[m1, s1]…]` (RESP3). */
 export type ScoredReply = Array<Score | [member: string | Buffer, score: Score]>;
-
-export const asIs: Decode = (value) => value;
-
-/**
- * Sends a command whose reply holds scores or a cursor next to stored values. Those are bulk
- * strings in RESP2, which a call's encoding such as 'hex' or 'base64' would garble, so a call with
- * its own encoding reads Buffers and only the members and keys are decoded, by `shape`.
- */
-export function readScored<T, R>(
-  group: Commands<unknown>,
-  options: ReadOptions | undefined,
-  shape: (reply: R, decode: Decode) => unknown,
-  command: string,
-  ...args: Arg[]
-): Promise<T> {
-  const encoding = options?.encoding;
-  if (encoding === undefined) {
-    return group.execute<R>(command, ...args).then((reply) => shape(reply, asIs) as T);
-  }
-  const decode: Decode =
-    encoding === null
-      ? asIs
-      : (value) => (Buffer.isBuffer(value) ? value.toString(encoding) : value);
-  return group
-    .executeWith<R>({ encoding: null }, command, ...args)
-    .then((reply) => shape(reply, decode) as T);
-}
 
 /** Sends a read that returns members, or `[member, score]` pairs when `withScores` is set. */
 export function readMembers<T>(
@@ -287,7 +260,7 @@ export function readMembers<T>(
   ...args: Arg[]
 ): Promise<T> {
   if (options?.withScores) {
-    return readScored(group, options, toPairs, command, ...args, 'WITHSCORES');
+    return readShaped(group, options, toPairs, command, ...args, 'WITHSCORES');
   }
   if (options?.encoding === undefined) return group.execute<T>(command, ...args);
   return group.executeWith<T>({ encoding: options.encoding }, command, ...args);

@@ -21,6 +21,7 @@ import {
   isInteger,
   outOfRange,
   type ReadOptions,
+  readShaped,
   toNumber,
   toNumberOrNull,
   walkCursor,
@@ -36,7 +37,6 @@ import {
   mpopArgs,
   rankRange,
   readMembers,
-  readScored,
   scoreArg,
   scoreRange,
   scoreRangeArgs,
@@ -181,7 +181,7 @@ export abstract class SortedSetCommands<S = Buffer> extends Commands<S> {
   ): Promise<ZPopped<Bulk<O, S>> | null> {
     const args = blockingArgs('bzpopmax', keys, timeout);
     if (args instanceof Promise) return args;
-    return readScored(this, options, toPopped, 'BZPOPMAX', ...args);
+    return readShaped(this, options, toPopped, 'BZPOPMAX', ...args);
   }
 
   /** BZPOPMIN: like bzpopmax, for the lowest member. */
@@ -192,7 +192,7 @@ export abstract class SortedSetCommands<S = Buffer> extends Commands<S> {
   ): Promise<ZPopped<Bulk<O, S>> | null> {
     const args = blockingArgs('bzpopmin', keys, timeout);
     if (args instanceof Promise) return args;
-    return readScored(this, options, toPopped, 'BZPOPMIN', ...args);
+    return readShaped(this, options, toPopped, 'BZPOPMIN', ...args);
   }
 
   /** BZMPOP (Redis 7): zmpop, waiting up to `timeout` seconds (0: forever); null on timeout. */
@@ -205,7 +205,7 @@ export abstract class SortedSetCommands<S = Buffer> extends Commands<S> {
     if (!isTimeout(timeout)) return outOfRange('bzmpop() timeout must be a number ≥ 0 (seconds)');
     const args = mpopArgs('bzmpop', keys, where, options);
     if (args instanceof Promise) return args;
-    return readScored(this, options, toMultiPopped, 'BZMPOP', timeout, ...args);
+    return readShaped(this, options, toMultiPopped, 'BZMPOP', timeout, ...args);
   }
 
   /**
@@ -339,7 +339,7 @@ export abstract class SortedSetCommands<S = Buffer> extends Commands<S> {
   ): Promise<ZMultiPopped<Bulk<O, S>> | null> {
     const args = mpopArgs('zmpop', keys, where, options);
     if (args instanceof Promise) return args;
-    return readScored(this, options, toMultiPopped, 'ZMPOP', ...args);
+    return readShaped(this, options, toMultiPopped, 'ZMPOP', ...args);
   }
 
   /** ZMSCORE (Redis 6.2): the score of each member, null for one not in the set. */
@@ -356,9 +356,9 @@ export abstract class SortedSetCommands<S = Buffer> extends Commands<S> {
     count?: number,
     options?: O,
   ): Promise<Array<ScoredMember<Bulk<O, S>>>> {
-    if (count === undefined) return readScored(this, options, toPairs, 'ZPOPMAX', key);
+    if (count === undefined) return readShaped(this, options, toPairs, 'ZPOPMAX', key);
     if (!isInteger(count) || count < 0) return outOfRange('zpopmax() count must be an integer ≥ 0');
-    return readScored(this, options, toPairs, 'ZPOPMAX', key, count);
+    return readShaped(this, options, toPairs, 'ZPOPMAX', key, count);
   }
 
   /** ZPOPMIN: pops up to `count` (default 1) lowest members, as `[member, score]` pairs. */
@@ -367,9 +367,9 @@ export abstract class SortedSetCommands<S = Buffer> extends Commands<S> {
     count?: number,
     options?: O,
   ): Promise<Array<ScoredMember<Bulk<O, S>>>> {
-    if (count === undefined) return readScored(this, options, toPairs, 'ZPOPMIN', key);
+    if (count === undefined) return readShaped(this, options, toPairs, 'ZPOPMIN', key);
     if (!isInteger(count) || count < 0) return outOfRange('zpopmin() count must be an integer ≥ 0');
-    return readScored(this, options, toPairs, 'ZPOPMIN', key, count);
+    return readShaped(this, options, toPairs, 'ZPOPMIN', key, count);
   }
 
   /**
@@ -564,7 +564,7 @@ export abstract class SortedSetCommands<S = Buffer> extends Commands<S> {
   ): Promise<[cursor: string, pairs: Array<ScoredMember<Bulk<O, S>>>]> {
     const args = cursorArgs('zscan', cursor, options);
     if (!Array.isArray(args)) return args;
-    return readScored(this, options, toScanned, 'ZSCAN', key, ...args);
+    return readShaped(this, options, toScanned, 'ZSCAN', key, ...args);
   }
 
   /**
