@@ -14,6 +14,7 @@ import type { Reply } from './protocol/reader';
 import { Commands, invalid, isInteger, isOk, outOfRange } from './commands/base';
 import { type AllCommands, COMMAND_GROUPS, mixCommands } from './commands';
 import { MultiExec, Pipeline } from './transaction';
+import { RedisError } from './errors';
 
 export { COMMAND_GROUPS, mixCommands } from './commands';
 
@@ -243,6 +244,36 @@ export class ContextRedis<S = Buffer> extends Redis<S> {
     this.#pool = pool;
   }
 
+  override execute<T = Reply>(command: string, ...args: Arg[]): Promise<T> {
+    return this.#released ? released() : super.execute(command, ...args);
+  }
+
+  override executeWith<T = Reply>(
+    options: ExecuteOptions,
+    command: string,
+    ...args: Arg[]
+  ): Promise<T> {
+    return this.#released ? released() : super.executeWith(options, command, ...args);
+  }
+
+  override call<T = Reply>(command: string, ...args: Arg[]): Promise<T> {
+    return this.execute(command, ...args);
+  }
+
+  /** A pipeline on this context's connection; it rejects if run after release(). */
+  override pipeline(): Pipeline<S> {
+    return new Pipeline<S>(this.#conn, () => this.#refusal());
+  }
+
+  /** A transaction on this context's connection; it rejects if run after release(). */
+  override multiExec(): MultiExec<S> {
+    return new MultiExec<S>(this.#conn, () => this.#refusal());
+  }
+
+  #refusal(): Error | undefined {
+    return this.#released ? new RedisError(RELEASED, 'REDMUX_ERR_RELEASED') : undefined;
+  }
+
   /** Gives the connection back to the pool (see ConnectionsPool.release). Idempotent. */
   release(): Promise<void> {
     if (this.#released || this.#pool === undefined) return Promise.resolve();
@@ -311,4 +342,10 @@ async function openLike(
     throw err;
   }
   return conn;
+}
+
+const RELEASED = 'this context was released: its connection may be serving someone else';
+
+function released(): Promise<never> {
+  return Promise.reject(new RedisError(RELEASED, 'REDMUX_ERR_RELEASED'));
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ConnectionsPool } from './pool';
-import type { ExecuteOptions, RedisConnection } from './connection';
+import { type ExecuteOptions, kSent, type RedisConnection } from './connection';
 import {
   MultiExecError,
   PipelineError,
@@ -50,10 +50,14 @@ abstract class Batch<S> extends Commands<S> {
   #depth = 0;
   #executed = false;
 
+  /** Says why the batch may no longer run (its context was released), or nothing. */
+  readonly #refusal: (() => Error | undefined) | undefined;
+
   /** @internal Use Redis.pipeline() or Redis.multiExec(). */
-  constructor(target: RedisConnection | ConnectionsPool) {
+  constructor(target: RedisConnection | ConnectionsPool, refusal?: () => Error | undefined) {
     super();
     this.#target = target;
+    this.#refusal = refusal;
   }
 
   /** How many commands are queued. */
@@ -128,8 +132,11 @@ abstract class Batch<S> extends Commands<S> {
     this.#results.push(promise);
   }
 
-  /** Sends the batch; whatever goes wrong on the way (no connection…) settles every command. */
-  async #sendAll(queue: Queued[]): Promise<void> {
+  /**
+   * Sends the batch. If it cannot be sent at all (no connection…), every command rejects and the
+   * cause is returned.
+   */
+  async #sendAll(queue: Queued[]): Promise<Error | undefined> {
     const target = this.#target;
     try {
       // A pool lends one connection for the whole batch, so nothing else lands between its commands.
@@ -141,7 +148,9 @@ abstract class Batch<S> extends Commands<S> {
       }
     } catch (err) {
       for (const queued of queue) queued.reject(err as Error);
+      return err as Error;
     }
+    return undefined;
   }
 
   async #run({ returnExceptions = false }: BatchExecuteOptions): Promise<unknown[]> {
@@ -150,7 +159,14 @@ abstract class Batch<S> extends Commands<S> {
     }
     this.#executed = true;
     const queue = this.#queue.splice(0);
-    if (queue.length > 0) await this.#sendAll(queue);
+    const refused = this.#refusal?.();
+    if (refused !== undefined) {
+      for (const queued of queue) queued.reject(refused);
+      throw refused;
+    }
+    const unsent = queue.length > 0 ? await this.#sendAll(queue) : undefined;
+    // Nothing could be sent (no connection, a released context): that is the answer, not a list.
+    if (unsent !== undefined) throw unsent;
     const settled = await Promise.allSettled(this.#results);
     const replies = settled.map((result) =>
       result.status === 'fulfilled' ? result.value : result.reason,
@@ -158,6 +174,9 @@ abstract class Batch<S> extends Commands<S> {
     const errors = settled
       .filter((result): result is PromiseRejectedResult => result.status === 'rejected')
       .map((result) => result.reason as Error);
+    const aborted = errors.find((error) => error instanceof WatchVariableError);
+    // A WATCH abort means nothing ran: that is never a result, whatever returnExceptions says.
+    if (aborted !== undefined) throw new WatchVariableError();
     if (errors.length === 0 || returnExceptions) return replies;
     throw this.failure(errors, replies);
   }
@@ -214,7 +233,15 @@ export class Pipeline<S = Buffer> extends Batch<S> {
 export class MultiExec<S = Buffer> extends Batch<S> {
   protected async send(conn: RedisConnection, queue: readonly Queued[]): Promise<void> {
     const multi = conn.execute('MULTI');
-    const queued = queue.map((command) => sendOn(conn, command));
+    // Whether each command reached the server: one refused before sending (a bad argument) has no
+    // EXEC item, but one cancelled after sending (abort, timeout) still has one, which must be skipped.
+    const written: boolean[] = [];
+    const queued = queue.map((command) => {
+      const before = conn[kSent];
+      const reply = sendOn(conn, command);
+      written.push(conn[kSent] > before);
+      return reply;
+    });
     const exec = conn.execute<Reply[]>('EXEC');
     const [multiResult, execResult, ...queueResults] = await Promise.allSettled([
       multi,
@@ -235,22 +262,19 @@ export class MultiExec<S = Buffer> extends Batch<S> {
       });
       return;
     }
-    // EXEC's items answer, in order, the commands the server queued; one refused before sending
-    // (a bad argument) has its own error and no item.
+    // EXEC's items answer, in order, every command that was written.
     const items = (execResult as PromiseFulfilledResult<Reply[]>).value;
     let next = 0;
     queue.forEach((command, i) => {
       const own = queueResults[i];
+      const item = written[i] ? items[next++] : undefined;
       if (own?.status === 'rejected') return command.reject(own.reason as Error);
-      const item = items[next++];
       if (item instanceof ReplyError) command.reject(item);
       else command.resolve(item);
     });
   }
 
   protected failure(errors: Error[], replies: unknown[]): PipelineError {
-    const watch = errors.find((error) => error instanceof WatchVariableError);
-    if (watch !== undefined) return new WatchVariableError();
     return new MultiExecError(
       `${errors.length} command(s) of the transaction failed`,
       errors,
