@@ -19,12 +19,24 @@ const GROUPS: ReadonlySet<string> = new Set([
   'sorted-set',
   'hyperloglog',
   'geo',
+  'server',
+  'connection',
+  'stream',
+  'scripting',
+  'pubsub',
+  'cluster',
 ]);
 
 /** Commands whose methods are not named by the general rule (see {@link expectedMethods}). */
 const SPECIAL_NAMES: ReadonlyMap<string, readonly string[]> = new Map([
   ['DEL', ['delete']], // aioredis 1.x's name; `del` reads badly
   ['BITOP', ['bitopAnd', 'bitopOr', 'bitopXor', 'bitopNot']], // one method per operation
+  ['DEBUG', ['debugSleep', 'debugObject']], // only the subcommands that are safe to offer
+  ['CLIENT NO-EVICT', ['clientNoEvict']],
+  ['MEMORY MALLOC-STATS', ['memoryMallocStats']],
+  ['XREADGROUP', ['xreadGroup']], // aioredis 1.x's xread_group
+  ['CLUSTER SET-CONFIG-EPOCH', ['clusterSetConfigEpoch']], // dashes: camelCase too
+  ['CLUSTER COUNT-FAILURE-REPORTS', ['clusterCountFailureReports']],
 ]);
 
 /**
@@ -38,6 +50,32 @@ const EXCLUDED: ReadonlyMap<string, string> = new Map([
   ['SUBSTR', 'deprecated alias of GETRANGE (getrange())'],
   ['PFDEBUG', 'internal: inspects and converts HyperLogLog encodings, for the server’s tests'],
   ['PFSELFTEST', 'internal: the server’s self-test of its HyperLogLog implementation'],
+  ['ACL HELP', 'help text, not data'],
+  ['CLIENT HELP', 'help text, not data'],
+  ['COMMAND HELP', 'help text, not data'],
+  ['CONFIG HELP', 'help text, not data'],
+  ['LATENCY HELP', 'help text, not data'],
+  ['MEMORY HELP', 'help text, not data'],
+  ['MODULE HELP', 'help text, not data'],
+  ['SLOWLOG HELP', 'help text, not data'],
+  ['CLIENT REPLY', 'OFF / SKIP leave commands unanswered: replies would go to the wrong commands'],
+  ['HELLO', 'protocol and auth are the connection’s business (options); call() is tracked'],
+  ['RESET', 'resets db, subscriptions, transaction and protocol: call(), which tracks it'],
+  ['PSYNC', 'replication protocol between servers: turns the connection into a stream'],
+  ['SYNC', 'replication protocol between servers: turns the connection into a stream'],
+  ['REPLCONF', 'replication protocol between servers'],
+  ['RESTORE-ASKING', 'internal: RESTORE during a cluster slot migration'],
+  ['XGROUP HELP', 'help text, not data'],
+  ['XINFO HELP', 'help text, not data'],
+  ['SCRIPT DEBUG', 'the interactive Lua debugger takes the connection over: redis-cli --ldb'],
+  ['SCRIPT HELP', 'help text, not data'],
+  ['FUNCTION HELP', 'help text, not data'],
+  ['PUBSUB HELP', 'help text, not data'],
+  ['CLUSTER HELP', 'help text, not data'],
+  ['CLUSTER SLAVES', 'deprecated alias of CLUSTER REPLICAS (clusterReplicas())'],
+  ['READONLY', 'connection state (reads from a replica): a cluster client’s job, or call()'],
+  ['READWRITE', 'connection state (undoes READONLY): a cluster client’s job, or call()'],
+  ['ASKING', 'connection state for the next command (an ASK redirect): a cluster client’s job'],
 ]);
 
 /** What COMMAND DOCS says about one command (or subcommand). */
