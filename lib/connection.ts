@@ -27,7 +27,7 @@ import {
   describeAddress,
   resolveConfig,
 } from './options';
-import { type Arg, type Encoded, encodeCommand } from './protocol/encoder';
+import { type Arg, commandName, type Encoded, encodeCommand } from './protocol/encoder';
 import { PushReply, Reader, type ReaderLike, type Reply } from './protocol/reader';
 import type { Channel } from './pubsub';
 import {
@@ -146,6 +146,13 @@ export class RedisConnection {
   #transaction: Pending[] | null = null;
   #watching = false;
   #sent = 0;
+  /** The slot whose promise is being created; see #executor. */
+  #settling: Pending | null = null;
+  readonly #executor = (resolve: (value: never) => void, reject: (error: Error) => void): void => {
+    const slot = this.#settling as Pending;
+    slot.resolve = resolve;
+    slot.reject = reject;
+  };
   #pubsubPending = 0;
   readonly #subscriptions = new Subscriptions();
 
@@ -367,12 +374,14 @@ export class RedisConnection {
       );
     }
     let encoded: Encoded;
+    let upper: string;
     try {
-      encoded = encodeCommand(command, args);
+      const name = commandName(command);
+      upper = name.upper;
+      encoded = encodeCommand(name, args);
     } catch (err) {
       return Promise.reject(err);
     }
-    const upper = command.toUpperCase();
     if (this.#monitoring) {
       return Promise.reject(
         new RedisError(
@@ -391,10 +400,10 @@ export class RedisConnection {
     }
 
     const slot = new Pending(upper, encoding);
-    const promise = new Promise<T>((resolve, reject) => {
-      slot.resolve = resolve as (value: never) => void;
-      slot.reject = reject;
-    });
+    // One executor for every command (it runs synchronously, inside the constructor): no closure
+    // per command on the hot path.
+    this.#settling = slot;
+    const promise = new Promise<T>(this.#executor);
     this.#track(slot, upper, args);
     if (channels !== undefined) slot.channels = channels;
     if (options !== undefined) this.#arm(slot, options);
@@ -484,12 +493,16 @@ export class RedisConnection {
     if (this.#outText.length === 0 && this.#outChunks.length === 0) return;
     const socket = this.#socket;
     let ok: boolean;
+    // The encoder's strings are pure ASCII, and latin1 is the cheaper way to write them.
     if (this.#outChunks.length === 0) {
-      ok = socket.write(this.#outText);
+      ok = socket.write(this.#outText, 'latin1');
     } else {
       socket.cork();
-      for (const part of this.#outChunks) socket.write(part);
-      ok = socket.write(this.#outText);
+      for (const part of this.#outChunks) {
+        if (typeof part === 'string') socket.write(part, 'latin1');
+        else socket.write(part);
+      }
+      ok = socket.write(this.#outText, 'latin1');
       socket.uncork();
       this.#outChunks = [];
     }

@@ -1,5 +1,6 @@
 /**
- * Encodes a command as a RESP array of bulk strings. Pure: no I/O, no state.
+ * Encodes a command as a RESP array of bulk strings. Pure: no I/O, and no state but a bounded
+ * cache of command names.
  *
  * @module
  */
@@ -8,38 +9,86 @@
 export type Arg = string | Buffer | number;
 
 /**
- * An encoded command: one string when every argument is text or a number (the common case, and the
- * cheapest to batch into one socket write), or a list of strings and Buffers when a Buffer argument
- * must be written without being copied.
+ * An encoded command: one string when every argument is ASCII text or a number (the common case,
+ * and the cheapest to batch into one socket write), or a list of strings and Buffers when a Buffer
+ * argument must be written without being copied or a text argument is not ASCII. Every string in
+ * an Encoded is pure ASCII, so it may be written as latin1, which is cheaper than UTF-8.
  */
 export type Encoded = string | Array<string | Buffer>;
 
+/** A command name, checked and prepared once: its upper-case form and its words, encoded. */
+export interface CommandName {
+  /** The name in upper case, words separated by one space (`'CONFIG GET'`). */
+  readonly upper: string;
+  /** How many arguments the name itself takes (`'CONFIG GET'`: 2). */
+  readonly words: number;
+  /** The words as RESP bulk strings, ready to follow the array header. */
+  readonly encoded: Encoded;
+}
+
 const CRLF = '\r\n';
+/** Names are cached up to this many, so that made-up names cannot grow memory without bound. */
+const NAME_CACHE_LIMIT = 1000;
+const names = new Map<string, CommandName>();
 
 /**
- * Encodes `command` and its arguments. A multi-word command name (`'CONFIG GET'`) becomes one
- * argument per word.
+ * The prepared form of a command name; a multi-word name (`'CONFIG GET'`) becomes one argument per
+ * word.
+ *
+ * @throws TypeError when `command` is not a non-empty string.
+ */
+export function commandName(command: string): CommandName {
+  const cached = names.get(command);
+  if (cached !== undefined) return cached;
+  if (typeof command !== 'string' || command.trim().length === 0) {
+    throw new TypeError(`command name must be a non-empty string, got ${describeType(command)}`);
+  }
+  const words = command.split(' ').filter((word) => word.length > 0);
+  const parts: Array<string | Buffer> = [];
+  let text = '';
+  for (const word of words) text = appendText(parts, text, word);
+  const name: CommandName = {
+    upper: words.join(' ').toUpperCase(),
+    words: words.length,
+    encoded: parts.length === 0 ? text : [...parts, text],
+  };
+  if (names.size < NAME_CACHE_LIMIT) names.set(command, name);
+  return name;
+}
+
+/**
+ * Encodes `command` and its arguments.
  *
  * @throws TypeError when the command name is not a non-empty string, or an argument is not a
  *   string, Buffer or finite number. The message names the argument's position and type, never its
  *   value. Throwing before anything is built means a bad call writes nothing.
  */
-export function encodeCommand(command: string, args: readonly unknown[]): Encoded {
-  if (typeof command !== 'string' || command.length === 0) {
-    throw new TypeError(`command name must be a non-empty string, got ${describeType(command)}`);
-  }
-  const words = command.includes(' ') ? command.split(' ').filter((w) => w.length > 0) : [command];
-  let out = `*${words.length + args.length}${CRLF}`;
-  for (const word of words) out += `$${Buffer.byteLength(word)}${CRLF}${word}${CRLF}`;
-
+export function encodeCommand(command: string | CommandName, args: readonly unknown[]): Encoded {
+  const name = isCommandName(command) ? command : commandName(command);
+  let out = `*${name.words + args.length}${CRLF}`;
   let chunks: Array<string | Buffer> | undefined;
+  if (typeof name.encoded === 'string') {
+    out += name.encoded;
+  } else {
+    chunks = name.encoded.slice(0, -1);
+    chunks.unshift(out);
+    out = name.encoded[name.encoded.length - 1] as string;
+  }
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (typeof arg === 'string') {
-      out += `$${Buffer.byteLength(arg)}${CRLF}${arg}${CRLF}`;
+      const length = Buffer.byteLength(arg);
+      if (length === arg.length) {
+        out += `$${length}${CRLF}${arg}${CRLF}`;
+      } else {
+        // Not ASCII: the UTF-8 bytes go out as their own chunk, so every string stays ASCII.
+        chunks ??= [];
+        chunks.push(`${out}$${length}${CRLF}`, Buffer.from(arg));
+        out = CRLF;
+      }
     } else if (typeof arg === 'number') {
       if (!Number.isFinite(arg)) {
-        throw new TypeError(`${position(command, i)} is ${arg}: numbers must be finite`);
+        throw new TypeError(`${position(name, i)} is ${arg}: numbers must be finite`);
       }
       const text = String(arg);
       out += `$${text.length}${CRLF}${text}${CRLF}`;
@@ -50,7 +99,7 @@ export function encodeCommand(command: string, args: readonly unknown[]): Encode
       out = CRLF;
     } else {
       throw new TypeError(
-        `${position(command, i)} is ${describeType(arg)}: expected a string, Buffer or number`,
+        `${position(name, i)} is ${describeType(arg)}: expected a string, Buffer or number`,
       );
     }
   }
@@ -59,8 +108,22 @@ export function encodeCommand(command: string, args: readonly unknown[]): Encode
   return chunks;
 }
 
-function position(command: string, index: number): string {
-  return `argument #${index + 1} of ${command.split(' ')[0]?.toUpperCase()}`;
+function isCommandName(value: unknown): value is CommandName {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as CommandName).upper === 'string'
+  );
+}
+
+/** Appends one bulk string for `word` to `text`, moving to a Buffer part when it is not ASCII. */
+function appendText(parts: Array<string | Buffer>, text: string, word: string): string {
+  const length = Buffer.byteLength(word);
+  if (length === word.length) return `${text}$${length}${CRLF}${word}${CRLF}`;
+  parts.push(`${text}$${length}${CRLF}`, Buffer.from(word));
+  return CRLF;
+}
+
+function position(name: CommandName, index: number): string {
+  return `argument #${index + 1} of ${name.upper.split(' ')[0]}`;
 }
 
 /** Names a value's type for an error message without revealing the value itself. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { encodeCommand, type Encoded } from '../../lib/protocol/encoder';
+import { commandName, encodeCommand, type Encoded } from '../../lib/protocol/encoder';
 
 function bytes(encoded: Encoded): Buffer {
   if (typeof encoded === 'string') return Buffer.from(encoded);
@@ -65,6 +65,33 @@ describe('encodeCommand()', () => {
     expect(bytes(encodeCommand('CLIENT  SETNAME', ['n']))).to.deep.equal(
       Buffer.from('*3\r\n$6\r\nCLIENT\r\n$7\r\nSETNAME\r\n$1\r\nn\r\n'),
     );
+  });
+
+  it('keeps every string of its output ASCII, so it can be written as latin1', () => {
+    const encoded = encodeCommand('SET', ['ключ', 'plain', 'é', 42]);
+    const strings = (Array.isArray(encoded) ? encoded : [encoded]).filter(
+      (part): part is string => typeof part === 'string',
+    );
+    for (const text of strings) expect(/^[\x00-\x7f]*$/.test(text), text).to.equal(true);
+    expect(bytes(encoded)).to.deep.equal(
+      Buffer.from('*5\r\n$3\r\nSET\r\n$8\r\nключ\r\n$5\r\nplain\r\n$2\r\né\r\n$2\r\n42\r\n'),
+    );
+  });
+
+  describe('commandName()', () => {
+    it('upper-cases and splits a name once, and reuses it', () => {
+      const name = commandName('config  get');
+      expect(name.upper).to.equal('CONFIG GET');
+      expect(name.words).to.equal(2);
+      expect(commandName('config  get')).to.equal(name);
+      expect(bytes(encodeCommand(name, ['x']))).to.deep.equal(
+        Buffer.from('*3\r\n$6\r\nconfig\r\n$3\r\nget\r\n$1\r\nx\r\n'),
+      );
+    });
+
+    it('throws TypeError for a blank name', () => {
+      expect(() => commandName('   ')).to.throw(TypeError, /command name/);
+    });
   });
 
   describe('rejects arguments that cannot be sent', () => {

@@ -416,6 +416,37 @@ describe('Reader', () => {
   });
 
   describe('#encoding', () => {
+    it('decodes long text the same by its ASCII fast path and without it', () => {
+      const ascii = 'ab|'.repeat(2000);
+      const utf8 = `${'x'.repeat(1500)}ключ 😀${'y'.repeat(1500)}`;
+      const latin1 = Buffer.from(`${'z'.repeat(1000)}\xe9\xff`, 'latin1');
+      const cases: Array<[BufferEncoding, Buffer, string]> = [
+        ['utf8', Buffer.from(ascii), ascii],
+        ['utf8', Buffer.from(utf8), utf8],
+        ['latin1', latin1, latin1.toString('latin1')],
+        ['hex', Buffer.from(ascii), Buffer.from(ascii).toString('hex')],
+      ];
+      for (const [encoding, value, expected] of cases) {
+        for (const split of [false, true]) {
+          const reader = new Reader();
+          reader.encoding = encoding;
+          const bytes = Buffer.concat([
+            Buffer.from(`$${value.length}\r\n`),
+            value,
+            Buffer.from('\r\n'),
+          ]);
+          if (split) {
+            reader.feed(bytes.subarray(0, 700));
+            expect(reader.gets()).to.equal(false);
+            reader.feed(bytes.subarray(700));
+          } else {
+            reader.feed(bytes);
+          }
+          expect(reader.gets(), `${encoding}${split ? ', split' : ''}`).to.equal(expected);
+        }
+      }
+    });
+
     it('applies the encoding set when the reply started', () => {
       const reader = new Reader();
       reader.encoding = 'utf8';
