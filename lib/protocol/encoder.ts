@@ -27,6 +27,12 @@ export interface CommandName {
 }
 
 const CRLF = '\r\n';
+/** `$<n>\r\n` for the lengths most arguments have, built once instead of per argument. */
+const LENGTH_PREFIXES = Array.from({ length: 1024 }, (_, n) => `$${n}${CRLF}`);
+
+function lengthPrefix(length: number): string {
+  return length < 1024 ? (LENGTH_PREFIXES[length] as string) : `$${length}${CRLF}`;
+}
 /** Names are cached up to this many, so that made-up names cannot grow memory without bound. */
 const NAME_CACHE_LIMIT = 1000;
 const names = new Map<string, CommandName>();
@@ -79,7 +85,7 @@ export function encodeCommand(command: string | CommandName, args: readonly unkn
     if (typeof arg === 'string') {
       const length = Buffer.byteLength(arg);
       if (length === arg.length) {
-        out += `$${length}${CRLF}${arg}${CRLF}`;
+        out += lengthPrefix(length) + arg + CRLF;
       } else {
         // Not ASCII: the UTF-8 bytes go out as their own chunk, so every string stays ASCII.
         chunks ??= [];
@@ -91,7 +97,7 @@ export function encodeCommand(command: string | CommandName, args: readonly unkn
         throw new TypeError(`${position(name, i)} is ${arg}: numbers must be finite`);
       }
       const text = String(arg);
-      out += `$${text.length}${CRLF}${text}${CRLF}`;
+      out += lengthPrefix(text.length) + text + CRLF;
     } else if (Buffer.isBuffer(arg)) {
       // The Buffer goes out as its own chunk so large values are never copied into a string.
       chunks ??= [];
