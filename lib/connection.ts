@@ -404,6 +404,7 @@ export class RedisConnection {
     // per command on the hot path.
     this.#settling = slot;
     const promise = new Promise<T>(this.#executor);
+    this.#settling = null;
     this.#track(slot, upper, args);
     if (channels !== undefined) slot.channels = channels;
     if (options !== undefined) this.#arm(slot, options);
