@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type ClusterNode, createRedis, type Redis, ReplyError } from '../../lib';
+import { expectRefused } from '../helpers/commandstats';
 import { sharedServer } from '../helpers/hooks';
 import { type RedisServer, startRedis } from '../helpers/redis-server';
 import { eventually, rejectionOf } from '../helpers/util';
@@ -67,30 +68,6 @@ describe('cluster commands', () => {
     const mine = nodes.find((node) => node.flags.includes('myself'));
     if (mine === undefined) expect.fail('no node flagged myself');
     return mine;
-  }
-
-  /** How many times the node has received `command` (run, rejected or failed), per INFO commandstats. */
-  async function received(client: Redis<Buffer> | Redis<string>, command: string): Promise<number> {
-    const info = String(await client.call('INFO', 'commandstats'));
-    const line = info.split('\r\n').find((l) => l.startsWith(`cmdstat_${command}:`));
-    if (line === undefined) return 0;
-    let total = 0;
-    for (const name of ['calls', 'rejected_calls', 'failed_calls']) {
-      total += Number(new RegExp(`\\b${name}=(\\d+)`).exec(line)?.[1] ?? 0);
-    }
-    return total;
-  }
-
-  /** Expects each call to reject with `type` and `command` not to reach the node meanwhile. */
-  async function expectRefused(
-    client: Redis<Buffer> | Redis<string>,
-    command: string,
-    type: typeof TypeError | typeof RangeError,
-    ...calls: Array<() => Promise<unknown>>
-  ): Promise<void> {
-    const before = await received(client, command);
-    for (const call of calls) expect(await rejectionOf(call())).to.be.instanceOf(type);
-    expect(await received(client, command)).to.equal(before);
   }
 
   /** Expects an ERR reply whose message matches `pattern`. */

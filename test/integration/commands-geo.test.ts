@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createRedis, type GeoSearchFrom, type Redis, ReplyError } from '../../lib';
 import { sharedServer } from '../helpers/hooks';
+import { expectRefused as refusedOn, expectWrongType } from '../helpers/commandstats';
 import { rejectionOf, uniqueKey } from '../helpers/util';
 
 // The examples of the Redis documentation: Palermo and Catania, plus two points on the edge of a
@@ -42,39 +43,16 @@ describe('geo commands', () => {
     return key;
   }
 
-  async function expectWrongType(promise: Promise<unknown>): Promise<void> {
-    const err = await rejectionOf(promise);
-    expect(err).to.be.instanceOf(ReplyError);
-    expect((err as ReplyError).code).to.equal('WRONGTYPE');
-  }
-
-  /** How many times the server has received `command` (run, rejected or failed), per INFO commandstats. */
-  async function received(command: string): Promise<number> {
-    const info = await text.call<string>('INFO', 'commandstats');
-    const line = info.split('\r\n').find((l) => l.startsWith(`cmdstat_${command}:`));
-    if (line === undefined) return 0;
-    let total = 0;
-    for (const name of ['calls', 'rejected_calls', 'failed_calls']) {
-      total += Number(new RegExp(`\\b${name}=(\\d+)`).exec(line)?.[1] ?? 0);
-    }
-    return total;
-  }
-
-  /** Expects `call` to reject with `type` and `command` not to reach the server meanwhile. */
-  async function expectRefused(
-    command: string,
-    type: typeof TypeError | typeof RangeError,
-    call: () => Promise<unknown>,
-  ): Promise<void> {
-    const before = await received(command);
-    expect(await rejectionOf(call())).to.be.instanceOf(type);
-    expect(await received(command)).to.equal(before);
-  }
-
   /** `value` rounded to 4 decimals, as the server prints distances. */
   function round4(value: number | undefined): number {
     return Math.round((value as number) * 1e4) / 1e4;
   }
+
+  const expectRefused = (
+    command: string,
+    type: typeof TypeError | typeof RangeError,
+    call: () => Promise<unknown>,
+  ): Promise<void> => refusedOn(text, command, type, call);
 
   describe('#geoadd()', () => {
     it('adds [longitude, latitude, member] entries and resolves with how many are new', async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createRedis, type Redis, ReplyError } from '../../lib';
 import { sharedServer } from '../helpers/hooks';
+import { commandCalls, expectRefused as refusedOn, expectWrongType } from '../helpers/commandstats';
 import { rejectionOf, uniqueKey } from '../helpers/util';
 
 describe('hash commands', () => {
@@ -33,34 +34,12 @@ describe('hash commands', () => {
     return key;
   }
 
-  async function expectWrongType(promise: Promise<unknown>): Promise<void> {
-    const err = await rejectionOf(promise);
-    expect(err).to.be.instanceOf(ReplyError);
-    expect((err as ReplyError).code).to.equal('WRONGTYPE');
-  }
-
-  /** How many times the server has received `command` (run, rejected or failed), per INFO commandstats. */
-  async function received(command: string): Promise<number> {
-    const info = await text.call<string>('INFO', 'commandstats');
-    const line = info.split('\r\n').find((l) => l.startsWith(`cmdstat_${command}:`));
-    if (line === undefined) return 0;
-    let total = 0;
-    for (const name of ['calls', 'rejected_calls', 'failed_calls']) {
-      total += Number(new RegExp(`\\b${name}=(\\d+)`).exec(line)?.[1] ?? 0);
-    }
-    return total;
-  }
-
-  /** Expects `promise` to reject with `type` and `command` not to reach the server meanwhile. */
-  async function expectRefused(
+  const received = (command: string): Promise<number> => commandCalls(text, command);
+  const expectRefused = (
     command: string,
     type: typeof TypeError | typeof RangeError,
-    promise: () => Promise<unknown>,
-  ): Promise<void> {
-    const before = await received(command);
-    expect(await rejectionOf(promise())).to.be.instanceOf(type);
-    expect(await received(command)).to.equal(before);
-  }
+    call: () => Promise<unknown>,
+  ): Promise<void> => refusedOn(text, command, type, call);
 
   describe('#hdel()', () => {
     it('deletes the fields and resolves with how many existed', async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { createRedis, type Redis, ReplyError } from '../../lib';
+import { createRedis, type Redis } from '../../lib';
 import { sharedServer } from '../helpers/hooks';
+import { expectWrongType } from '../helpers/commandstats';
 import { rejectionOf, uniqueKey } from '../helpers/util';
 
 describe('hyperloglog commands', () => {
@@ -27,12 +28,6 @@ describe('hyperloglog commands', () => {
     const key = uniqueKey('hash');
     await redis.call('HSET', key, 'field', 'value');
     return key;
-  }
-
-  async function expectWrongType(promise: Promise<unknown>): Promise<void> {
-    const err = await rejectionOf(promise);
-    expect(err).to.be.instanceOf(ReplyError);
-    expect((err as ReplyError).code).to.equal('WRONGTYPE');
   }
 
   describe('#pfadd()', () => {

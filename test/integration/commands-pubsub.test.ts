@@ -8,6 +8,7 @@ import {
   ReplyError,
 } from '../../lib';
 import { sharedServer } from '../helpers/hooks';
+import { expectRefused as refusedOn } from '../helpers/commandstats';
 import { rejectionOf, uniqueKey } from '../helpers/util';
 
 describe('pubsub commands', () => {
@@ -48,29 +49,6 @@ describe('pubsub commands', () => {
     return uniqueKey(label);
   }
 
-  /** How many times the server has received `command` (run, rejected or failed), per INFO commandstats. */
-  async function received(command: string): Promise<number> {
-    const info = await text.call<string>('INFO', 'commandstats');
-    const line = info.split('\r\n').find((l) => l.startsWith(`cmdstat_${command}:`));
-    if (line === undefined) return 0;
-    let total = 0;
-    for (const name of ['calls', 'rejected_calls', 'failed_calls']) {
-      total += Number(new RegExp(`\\b${name}=(\\d+)`).exec(line)?.[1] ?? 0);
-    }
-    return total;
-  }
-
-  /** Expects `promise` to reject with `type` and `command` not to reach the server meanwhile. */
-  async function expectRefused(
-    command: string,
-    type: typeof TypeError | typeof RangeError,
-    promise: () => Promise<unknown>,
-  ): Promise<void> {
-    const before = await received(command);
-    expect(await rejectionOf(promise())).to.be.instanceOf(type);
-    expect(await received(command)).to.equal(before);
-  }
-
   /**
    * A client of an ACL user that may only use channels matching `allowed:*` and may not run PUBSUB
    * (CHANNELS, NUMSUB…), and a function that deletes the user. The user's name is unique, so tests
@@ -90,6 +68,12 @@ describe('pubsub commands', () => {
     expect(err).to.be.instanceOf(ReplyError);
     expect((err as ReplyError).code).to.equal('NOPERM');
   }
+
+  const expectRefused = (
+    command: string,
+    type: typeof TypeError | typeof RangeError,
+    call: () => Promise<unknown>,
+  ): Promise<void> => refusedOn(text, command, type, call);
 
   describe('#subscribe()', () => {
     it('resolves with one Channel per argument, in order, receiving what is published', async () => {

@@ -9,6 +9,7 @@ import {
   ReplyError,
   Script,
 } from '../../lib';
+import { commandCalls, expectRefused as refusedOn, expectWrongType } from '../helpers/commandstats';
 import { sharedServer } from '../helpers/hooks';
 import { type RedisServer, startRedis } from '../helpers/redis-server';
 import { eventually, rejectionOf, uniqueKey } from '../helpers/util';
@@ -72,12 +73,6 @@ describe('scripting commands', () => {
     return key;
   }
 
-  async function expectWrongType(promise: Promise<unknown>): Promise<void> {
-    const err = await rejectionOf(promise);
-    expect(err).to.be.instanceOf(ReplyError);
-    expect((err as ReplyError).code).to.equal('WRONGTYPE');
-  }
-
   async function expectReplyError(promise: Promise<unknown>, code: string): Promise<ReplyError> {
     const err = await rejectionOf(promise);
     expect(err).to.be.instanceOf(ReplyError);
@@ -85,29 +80,11 @@ describe('scripting commands', () => {
     return err as ReplyError;
   }
 
-  /** How many times the server has received `command` (run or rejected), per INFO commandstats. */
-  async function received(command: string): Promise<number> {
-    const info = await text.call<string>('INFO', 'commandstats');
-    const line = info.split('\r\n').find((l) => l.startsWith(`cmdstat_${command}:`));
-    if (line === undefined) return 0;
-    let total = 0;
-    // failed_calls are counted in calls already.
-    for (const name of ['calls', 'rejected_calls']) {
-      total += Number(new RegExp(`\\b${name}=(\\d+)`).exec(line)?.[1] ?? 0);
-    }
-    return total;
-  }
-
-  /** Expects `promise` to reject with `type` and `command` not to reach the server meanwhile. */
-  async function expectRefused(
+  const expectRefused = (
     command: string,
     type: typeof TypeError | typeof RangeError,
-    promise: () => Promise<unknown>,
-  ): Promise<void> {
-    const before = await received(command);
-    expect(await rejectionOf(promise())).to.be.instanceOf(type);
-    expect(await received(command)).to.equal(before);
-  }
+    call: () => Promise<unknown>,
+  ): Promise<void> => refusedOn(text, command, type, call);
 
   describe('#eval()', () => {
     it('runs the script with KEYS and ARGV and resolves with its reply', async () => {
@@ -611,18 +588,7 @@ describe('Script', () => {
     return `-- ${uniqueKey('script')}\n${body}`;
   }
 
-  /** How many times the server has received `command`, per INFO commandstats. */
-  async function received(command: string): Promise<number> {
-    const info = await text.call<string>('INFO', 'commandstats');
-    const line = info.split('\r\n').find((l) => l.startsWith(`cmdstat_${command}:`));
-    if (line === undefined) return 0;
-    let total = 0;
-    // failed_calls are counted in calls already.
-    for (const name of ['calls', 'rejected_calls']) {
-      total += Number(new RegExp(`\\b${name}=(\\d+)`).exec(line)?.[1] ?? 0);
-    }
-    return total;
-  }
+  const received = (command: string): Promise<number> => commandCalls(text, command);
 
   /** Runs `body`; resolves with how many EVAL and EVALSHA the server received meanwhile. */
   async function counting(

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createRedis, type Redis, ReplyError } from '../../lib';
 import { sharedServer } from '../helpers/hooks';
+import { commandCalls } from '../helpers/commandstats';
 import { rejectionOf, uniqueKey } from '../helpers/util';
 
 describe('sorted set commands', () => {
@@ -46,17 +47,9 @@ describe('sorted set commands', () => {
     return pairs;
   }
 
-  /** How many times the server has been sent `command` (run or refused), from INFO commandstats. */
-  async function callsOf(command: string): Promise<number> {
-    const info = String(await redis.call('INFO', 'commandstats'));
-    const line = info.split('\r\n').find((l) => l.startsWith(`cmdstat_${command.toLowerCase()}:`));
-    if (line === undefined) return 0;
-    const calls = /:calls=(\d+)/.exec(line)?.[1] ?? '0';
-    const rejected = /rejected_calls=(\d+)/.exec(line)?.[1] ?? '0';
-    return Number(calls) + Number(rejected);
-  }
-
   const abc = { a: 1, b: 2, c: 3 };
+
+  const callsOf = (command: string): Promise<number> => commandCalls(redis, command);
 
   describe('#zadd()', () => {
     it('adds one member and resolves with the number added (0 for an update)', async () => {

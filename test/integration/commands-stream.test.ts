@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { BusyGroupError, createRedis, createRedisPool, type Redis, ReplyError } from '../../lib';
 import { sharedServer } from '../helpers/hooks';
+import { commandCalls } from '../helpers/commandstats';
 import { rejectionOf, uniqueKey } from '../helpers/util';
 
 function delay(ms: number): Promise<void> {
@@ -56,21 +57,13 @@ describe('stream commands', () => {
     return key;
   }
 
-  /** How many times the server has been sent `command` (run or refused), from INFO commandstats. */
-  async function callsOf(command: string): Promise<number> {
-    const info = String(await text.call('INFO', 'commandstats'));
-    const line = info.split('\r\n').find((l) => l.startsWith(`cmdstat_${command.toLowerCase()}:`));
-    if (line === undefined) return 0;
-    const calls = /:calls=(\d+)/.exec(line)?.[1] ?? '0';
-    const rejected = /rejected_calls=(\d+)/.exec(line)?.[1] ?? '0';
-    return Number(calls) + Number(rejected);
-  }
-
   const three = {
     '1-1': { a: '1' },
     '2-1': { b: '2', c: '3' },
     '3-1': { d: '4' },
   };
+
+  const callsOf = (command: string): Promise<number> => commandCalls(text, command);
 
   describe('#xadd()', () => {
     it('appends an entry with a server-made ID and resolves with the ID', async () => {

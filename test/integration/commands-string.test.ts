@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createRedis, type Redis, ReplyError } from '../../lib';
 import { sharedServer } from '../helpers/hooks';
+import { expectRefused as refusedOn, expectWrongType } from '../helpers/commandstats';
 import { rejectionOf, uniqueKey } from '../helpers/util';
 
 describe('string commands', () => {
@@ -33,34 +34,11 @@ describe('string commands', () => {
     return key;
   }
 
-  async function expectWrongType(promise: Promise<unknown>): Promise<void> {
-    const err = await rejectionOf(promise);
-    expect(err).to.be.instanceOf(ReplyError);
-    expect((err as ReplyError).code).to.equal('WRONGTYPE');
-  }
-
-  /** How many times the server has received `command` (run, rejected or failed), per INFO commandstats. */
-  async function received(command: string): Promise<number> {
-    const info = await text.call<string>('INFO', 'commandstats');
-    const line = info.split('\r\n').find((l) => l.startsWith(`cmdstat_${command}:`));
-    if (line === undefined) return 0;
-    let total = 0;
-    for (const name of ['calls', 'rejected_calls', 'failed_calls']) {
-      total += Number(new RegExp(`\\b${name}=(\\d+)`).exec(line)?.[1] ?? 0);
-    }
-    return total;
-  }
-
-  /** Expects `call` to reject with `type` and `command` not to reach the server meanwhile. */
-  async function expectRefused(
+  const expectRefused = (
     command: string,
     type: typeof TypeError | typeof RangeError,
     call: () => Promise<unknown>,
-  ): Promise<void> {
-    const before = await received(command);
-    expect(await rejectionOf(call())).to.be.instanceOf(type);
-    expect(await received(command)).to.equal(before);
-  }
+  ): Promise<void> => refusedOn(text, command, type, call);
 
   describe('#append()', () => {
     it('appends and resolves with the new length, creating a missing key', async () => {
