@@ -611,6 +611,11 @@ export class ConnectionsPool {
   }
 }
 
+/** Whether a client's target is a pool (rather than a single connection). */
+export function isPool(target: RedisConnection | ConnectionsPool): target is ConnectionsPool {
+  return target instanceof ConnectionsPool;
+}
+
 function isBlocking(upper: string, args: readonly Arg[]): boolean {
   if (BLOCKING_COMMANDS.has(upper)) return true;
   const option = BLOCKING_WITH_OPTION.get(upper);

@@ -7,7 +7,13 @@
 import type { ExecuteOptions, PubsubReply, RedisConnection } from './connection';
 import type { Channel } from './pubsub';
 import { createConnection } from './connection';
-import { type AcquireOptions, type ConnectionsPool, createPool, type PoolOptions } from './pool';
+import {
+  type AcquireOptions,
+  type ConnectionsPool,
+  createPool,
+  isPool,
+  type PoolOptions,
+} from './pool';
 import type { Address, ConnectionOptions } from './options';
 import type { Arg } from './protocol/encoder';
 import type { Reply } from './protocol/reader';
@@ -292,10 +298,6 @@ export class ContextRedis<S = Buffer> extends Redis<S> {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the body is the groups' methods
 export interface Redis<S> extends AllCommands<S> {}
 mixCommands(Redis, COMMAND_GROUPS);
-
-function isPool(target: RedisConnection | ConnectionsPool): target is ConnectionsPool {
-  return 'acquire' in target;
-}
 
 /** Options of {@link createRedis}; an `encoding` makes stored values strings (in the types too). */
 export type RedisOptions = ConnectionOptions;

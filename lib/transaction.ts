@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ConnectionsPool } from './pool';
+import { type ConnectionsPool, isPool } from './pool';
 import { type ExecuteOptions, kSent, type RedisConnection } from './connection';
 import {
   MultiExecError,
@@ -287,10 +287,6 @@ function sendOn(conn: RedisConnection, queued: Queued): Promise<unknown> {
   return queued.options === undefined
     ? conn.execute(queued.command, ...queued.args)
     : conn.executeWith(queued.options, queued.command, ...queued.args);
-}
-
-function isPool(target: RedisConnection | ConnectionsPool): target is ConnectionsPool {
-  return 'acquire' in target;
 }
 
 // Every command method, on both kinds of batch, recorded as one call each.
