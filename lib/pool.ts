@@ -19,7 +19,7 @@ import {
 import { armDeadline } from './deadline';
 import { PoolClosedError, RedisError } from './errors';
 import { type Address, type ConnectionOptions, describeAddress, resolveConfig } from './options';
-import type { Arg } from './protocol/encoder';
+import { type Arg, upperName } from './protocol/encoder';
 import type { Reply } from './protocol/reader';
 import type { Channel } from './pubsub';
 import { PUBSUB_COMMANDS } from './subscriptions';
@@ -247,7 +247,7 @@ export class ConnectionsPool {
    * one of its own (blocking and connection-state commands) or none is free.
    */
   getConnection(command: string, args: readonly Arg[] = []): [RedisConnection | null, Address] {
-    const upper = String(command).toUpperCase();
+    const upper = upperName(command);
     if (PUBSUB_COMMANDS.has(upper)) {
       const pubsub = this.#pubsub !== null && !this.#pubsub.closed ? this.#pubsub : null;
       return [pubsub, pubsub?.address ?? this.#display];
@@ -395,7 +395,7 @@ export class ConnectionsPool {
     args: readonly Arg[],
   ): Promise<T> {
     if (this.#closed) return Promise.reject(new PoolClosedError());
-    const upper = typeof command === 'string' ? command.toUpperCase() : '';
+    const upper = upperName(command);
     const refusal = CONNECTION_STATE.get(upper);
     if (refusal !== undefined) {
       return Promise.reject(

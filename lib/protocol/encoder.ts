@@ -62,6 +62,14 @@ export function commandName(command: string): CommandName {
   return name;
 }
 
+/** `command`'s upper-case name from the same cache, or '' when it is no valid name; never throws. */
+export function upperName(command: unknown): string {
+  if (typeof command !== 'string') return '';
+  return (
+    names.get(command)?.upper ?? (command.trim().length === 0 ? '' : commandName(command).upper)
+  );
+}
+
 /**
  * Encodes `command` and its arguments.
  *

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { commandName, encodeCommand, type Encoded } from '../../lib/protocol/encoder';
+import { commandName, encodeCommand, type Encoded, upperName } from '../../lib/protocol/encoder';
 
 function bytes(encoded: Encoded): Buffer {
   if (typeof encoded === 'string') return Buffer.from(encoded);
@@ -92,6 +92,12 @@ describe('encodeCommand()', () => {
       expect(bytes(encodeCommand(name, ['x']))).to.deep.equal(
         Buffer.from('*3\r\n$6\r\nconfig\r\n$3\r\nget\r\n$1\r\nx\r\n'),
       );
+    });
+
+    it('gives upperName() without ever throwing', () => {
+      expect(upperName('config  get')).to.equal('CONFIG GET');
+      expect(upperName('blpop')).to.equal('BLPOP');
+      for (const bad of ['', '   ', 42, undefined, null, {}]) expect(upperName(bad)).to.equal('');
     });
 
     it('throws TypeError for a blank name', () => {
