@@ -27,7 +27,7 @@ import {
   describeAddress,
   resolveConfig,
 } from './options';
-import { type Arg, commandName, type Encoded, encodeCommand } from './protocol/encoder';
+import { type Arg, type CommandName, commandName, CommandWriter } from './protocol/encoder';
 import { PushReply, Reader, type ReaderLike, type Reply } from './protocol/reader';
 import type { Channel } from './pubsub';
 import {
@@ -136,9 +136,8 @@ export class RedisConnection {
   #closeError: Error | null = null;
   #closedPromise: Promise<void>;
 
-  // Write path: commands of one event-loop turn are coalesced and written together.
-  #outText = '';
-  #outChunks: Array<string | Buffer> = [];
+  // Write path: commands of one event-loop turn are encoded together and written at once.
+  readonly #out = new CommandWriter();
   #flushScheduled = false;
   readonly #flushNow = (): void => this.#flush();
   #waitingDrain = false;
@@ -373,15 +372,13 @@ export class RedisConnection {
         }),
       );
     }
-    let encoded: Encoded;
-    let upper: string;
+    let name: CommandName;
     try {
-      const name = commandName(command);
-      upper = name.upper;
-      encoded = encodeCommand(name, args);
+      name = commandName(command);
     } catch (err) {
       return Promise.reject(err);
     }
+    const upper = name.upper;
     if (this.#monitoring) {
       return Promise.reject(
         new RedisError(
@@ -398,6 +395,16 @@ export class RedisConnection {
         ),
       );
     }
+    try {
+      // All or nothing: a bad argument throws before any byte of the command is kept.
+      this.#out.write(name, args);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.nextTick(this.#flushNow);
+    }
 
     const slot = new Pending(upper, encoding);
     // One executor for every command (it runs synchronously, inside the constructor): no closure
@@ -410,7 +417,6 @@ export class RedisConnection {
     if (options !== undefined) this.#arm(slot, options);
     this.#pending.push(slot);
     this.#sent++;
-    this.#write(encoded);
     if (debug.enabled) debug('%s: send %s (%d args)', this.#label, upper, args.length);
     return promise;
   }
@@ -473,43 +479,22 @@ export class RedisConnection {
     });
   }
 
-  #write(encoded: Encoded): void {
-    if (typeof encoded === 'string') {
-      this.#outText += encoded;
-    } else {
-      if (this.#outText.length > 0) this.#outChunks.push(this.#outText);
-      this.#outText = encoded.pop() as string;
-      for (const part of encoded) this.#outChunks.push(part);
-    }
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      process.nextTick(this.#flushNow);
-    }
-  }
-
-  /** Writes everything coalesced since the last flush, unless the socket asked us to wait. */
+  /** Writes everything encoded since the last flush, unless the socket asked us to wait. */
   #flush(): void {
     this.#flushScheduled = false;
-    if (this.#waitingDrain || this.#closeError !== null) return;
-    if (this.#outText.length === 0 && this.#outChunks.length === 0) return;
+    if (this.#waitingDrain || this.#closeError !== null || this.#out.empty) return;
     const socket = this.#socket;
-    let ok: boolean;
-    // The encoder's strings are pure ASCII, and latin1 is the cheaper way to write them.
-    if (this.#outChunks.length === 0) {
-      ok = socket.write(this.#outText, 'latin1');
+    const chunks = this.#out.take();
+    let ok = true;
+    if (chunks.length === 1) {
+      ok = socket.write(chunks[0] as Buffer);
     } else {
       socket.cork();
-      for (const part of this.#outChunks) {
-        if (typeof part === 'string') socket.write(part, 'latin1');
-        else socket.write(part);
-      }
-      ok = socket.write(this.#outText, 'latin1');
+      for (const chunk of chunks) ok = socket.write(chunk);
       socket.uncork();
-      this.#outChunks = [];
     }
-    this.#outText = '';
     if (!ok) {
-      // Backpressure: keep accepting commands into the buffers, write them once the socket drained.
+      // Backpressure: keep accepting commands into the writer, write them once the socket drained.
       this.#waitingDrain = true;
       socket.once('drain', () => {
         this.#waitingDrain = false;
@@ -692,8 +677,7 @@ export class RedisConnection {
     this.#closeError = error;
     debug('%s: closing: %s', this.#label, error.message);
     this.#socket.destroy();
-    this.#outText = '';
-    this.#outChunks = [];
+    this.#out.clear();
     this.#transaction = null;
     for (let slot = this.#pending.shift(); slot !== undefined; slot = this.#pending.shift()) {
       slot.cleanup?.();
