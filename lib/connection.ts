@@ -76,29 +76,54 @@ const enum Kind {
 }
 
 /**
- * One command waiting for its reply. Settled early (timeout, abort) it stays in the FIFO with
- * `done` set, because the server will still answer it: dropping the slot would hand that reply to
- * the next command.
+ * One command waiting for its reply. Settled early (timeout, abort) it stays in the FIFO, because
+ * the server will still answer it: dropping the slot would hand that reply to the next command.
+ * Settling it again when the reply comes does nothing (a promise settles once).
+ *
+ * Kept small, because a million of them may be in flight: what only some commands need lives in
+ * {@link Special}.
  */
 class Pending {
-  done = false;
-  kind = Kind.Plain;
-  /** Queued: 1 once the server answered QUEUED. Pubsub: confirmations expected (-1: one per subscribed channel). */
-  state = 0;
-  /** SELECT (plain or queued): the database asked for. */
-  db = -1;
-  /** Multi and Exec: the commands of the transaction. Pubsub: the confirmations collected so far. */
-  items: Pending[] | PubsubReply[] | null = null;
-  /** Pubsub: the Channel objects the caller passed, by name. */
-  channels: Map<string, Channel> | null = null;
-  cleanup: (() => void) | null = null;
   resolve!: (value: never) => void;
   reject!: (error: Error) => void;
+  /** Null for a plain command without timeout or signal: the common case. */
+  special: Special | null = null;
 
   constructor(
     readonly command: string,
     readonly encoding: BufferEncoding | null,
   ) {}
+
+  get kind(): Kind {
+    return this.special === null ? Kind.Plain : this.special.kind;
+  }
+
+  /** This slot's {@link Special}, made on first use. */
+  more(): Special {
+    return (this.special ??= {
+      kind: Kind.Plain,
+      state: 0,
+      db: -1,
+      items: null,
+      channels: null,
+      cleanup: null,
+    });
+  }
+}
+
+/** What a slot needs beyond its promise when the command changes state or can be cancelled. */
+interface Special {
+  kind: Kind;
+  /** Queued: 1 once the server answered QUEUED. Pubsub: confirmations expected (-1: one per subscribed channel). Hello: the protocol asked for. */
+  state: number;
+  /** SELECT (plain or queued): the database asked for. */
+  db: number;
+  /** Multi and Exec: the commands of the transaction. Pubsub: the confirmations collected so far. */
+  items: Pending[] | PubsubReply[] | null;
+  /** Pubsub: the Channel objects the caller passed, by name. */
+  channels: Map<string, Channel> | null;
+  /** Disarms the timeout and the abort signal. */
+  cleanup: (() => void) | null;
 }
 
 /** Commands after which the server no longer watches any key. */
@@ -413,7 +438,7 @@ export class RedisConnection {
     const promise = new Promise<T>(this.#executor);
     this.#settling = null;
     this.#track(slot, upper, args);
-    if (channels !== undefined) slot.channels = channels;
+    if (channels !== undefined) slot.more().channels = channels;
     if (options !== undefined) this.#arm(slot, options);
     this.#pending.push(slot);
     this.#sent++;
@@ -423,46 +448,52 @@ export class RedisConnection {
 
   /** Records what a command changes in the connection's state, as of the moment it is sent. */
   #track(slot: Pending, upper: string, args: readonly unknown[]): void {
-    if (upper === 'SELECT') slot.db = Number(args[0]);
+    if (upper === 'SELECT') slot.more().db = Number(args[0]);
     if (this.#watching) this.#watching = !UNWATCHING.has(upper);
     else if (upper === 'WATCH' && this.#transaction === null) this.#watching = true;
     const transaction = this.#transaction;
     if (transaction !== null) {
       if (upper === 'EXEC') {
-        slot.kind = Kind.Exec;
-        slot.items = transaction;
+        const special = slot.more();
+        special.kind = Kind.Exec;
+        special.items = transaction;
         this.#transaction = null;
       } else if (upper === 'DISCARD' || upper === 'RESET') {
-        if (upper === 'RESET') slot.kind = Kind.Reset;
+        if (upper === 'RESET') slot.more().kind = Kind.Reset;
         this.#transaction = null;
       } else if (upper !== 'MULTI' && upper !== 'WATCH') {
-        slot.kind = Kind.Queued;
+        slot.more().kind = Kind.Queued;
         transaction.push(slot);
       }
       return;
     }
     switch (upper) {
-      case 'MULTI':
-        slot.kind = Kind.Multi;
-        slot.items = this.#transaction = [];
+      case 'MULTI': {
+        const special = slot.more();
+        special.kind = Kind.Multi;
+        special.items = this.#transaction = [];
         break;
+      }
       case 'RESET':
-        slot.kind = Kind.Reset;
+        slot.more().kind = Kind.Reset;
         break;
-      case 'HELLO':
-        slot.kind = Kind.Hello;
-        slot.state = Number(args[0] ?? 0);
+      case 'HELLO': {
+        const special = slot.more();
+        special.kind = Kind.Hello;
+        special.state = Number(args[0] ?? 0);
         break;
+      }
       case 'SELECT':
-        slot.kind = Kind.Select;
+        slot.more().kind = Kind.Select;
         break;
       default: {
         const spec = PUBSUB_COMMANDS.get(upper);
         if (spec !== undefined) {
-          slot.kind = Kind.Pubsub;
-          slot.items = [];
+          const special = slot.more();
+          special.kind = Kind.Pubsub;
+          special.items = [];
           // UNSUBSCRIBE with no channel: one confirmation per channel subscribed when the server gets to it.
-          slot.state = args.length === 0 ? -1 : args.length;
+          special.state = args.length === 0 ? -1 : args.length;
           this.#pubsubPending++;
         }
       }
@@ -472,11 +503,7 @@ export class RedisConnection {
   /** Wires a command's timeout and abort signal to settle it early. */
   #arm(slot: Pending, { signal, timeout }: ExecuteOptions): void {
     const message = `${slot.command} timed out after ${timeout} ms`;
-    slot.cleanup = armDeadline(timeout, signal, message, (error) => {
-      if (slot.done) return;
-      slot.done = true;
-      slot.reject(error);
-    });
+    slot.more().cleanup = armDeadline(timeout, signal, message, (error) => slot.reject(error));
   }
 
   /** Writes everything encoded since the last flush, unless the socket asked us to wait. */
@@ -583,27 +610,33 @@ export class RedisConnection {
   }
 
   #settle(slot: Pending, reply: Reply): void {
-    slot.cleanup?.();
-    if (slot.kind === Kind.Pubsub) this.#pubsubPending--;
+    const special = slot.special;
+    if (special !== null) {
+      special.cleanup?.();
+      if (special.kind === Kind.Pubsub) this.#pubsubPending--;
+    }
     if (reply instanceof ReplyError) {
       reply.command = slot.command;
-      if (!slot.done) slot.reject(reply);
+      slot.reject(reply);
       // A refused MULTI started nothing: what follows it runs at once, and EXEC will be refused.
-      if (slot.kind === Kind.Multi && this.#transaction === slot.items) this.#transaction = null;
+      if (special?.kind === Kind.Multi && this.#transaction === special.items) {
+        this.#transaction = null;
+      }
       if (reply instanceof MaxClientsError)
         this.#fail(new ConnectionClosedError(reply.message, { cause: reply }));
       return;
     }
+    if (special === null) return slot.resolve(this.#decoded(slot, reply) as never);
     let value: Reply = reply;
-    switch (slot.kind) {
+    switch (special.kind) {
       case Kind.Plain:
         value = this.#decoded(slot, reply);
         break;
       case Kind.Queued:
-        slot.state = 1;
+        special.state = 1;
         break;
       case Kind.Select:
-        if (reply === 'OK') this.#db = slot.db;
+        if (reply === 'OK') this.#db = special.db;
         break;
       case Kind.Reset:
         this.#db = 0;
@@ -611,20 +644,17 @@ export class RedisConnection {
         this.#subscriptions.closeAll();
         break;
       case Kind.Hello:
-        if (slot.state === 2 || slot.state === 3) this.#resp3 = slot.state === 3;
+        if (special.state === 2 || special.state === 3) this.#resp3 = special.state === 3;
         value = this.#decoded(slot, reply);
         break;
       case Kind.Exec:
-        if (reply === null) {
-          if (!slot.done) slot.reject(new WatchVariableError());
-          return;
-        }
-        value = this.#execResults(slot.items as Pending[], reply as Reply[]);
+        if (reply === null) return slot.reject(new WatchVariableError());
+        value = this.#execResults(special.items as Pending[], reply as Reply[]);
         break;
       case Kind.Pubsub:
         throw new Error(`${slot.command} got ${describeReply(reply)} instead of a confirmation`);
     }
-    if (!slot.done) slot.resolve(value as never);
+    slot.resolve(value as never);
   }
 
   /** The reply in the slot's encoding, when the reader did not already decode it with that one. */
@@ -635,7 +665,8 @@ export class RedisConnection {
 
   /** Matches the items of an EXEC reply to the commands that were queued, each decoded with its own encoding. */
   #execResults(queued: Pending[], items: Reply[]): Reply[] {
-    const accepted = queued.filter((slot) => slot.state === 1);
+    // Queued slots all have their Special (made by #track).
+    const accepted = queued.filter((slot) => slot.special?.state === 1);
     if (accepted.length !== items.length) {
       throw new Error(
         `EXEC returned ${items.length} replies for ${accepted.length} queued commands`,
@@ -643,7 +674,8 @@ export class RedisConnection {
     }
     return items.map((item, i) => {
       const slot = accepted[i] as Pending;
-      if (slot.db !== -1 && item === 'OK') this.#db = slot.db;
+      const db = slot.special?.db ?? -1;
+      if (db !== -1 && item === 'OK') this.#db = db;
       return slot.encoding === null || item instanceof ReplyError
         ? item
         : decodeReply(item, slot.encoding);
@@ -657,18 +689,19 @@ export class RedisConnection {
     const head = this.#pending.peekFront();
     // An unsolicited confirmation (the server dropping a sharded subscription) answers no command.
     const mine = head?.kind === Kind.Pubsub && head.command === upper ? head : undefined;
-    if (mine !== undefined && mine.state === -1) {
-      mine.state = Math.max(1, this.#subscriptions.size(upper));
+    const special = mine?.special ?? null;
+    if (special !== null && special.state === -1) {
+      special.state = Math.max(1, this.#subscriptions.size(upper));
     }
-    const entry = this.#subscriptions.confirm(kind, reply, mine?.channels ?? null);
-    if (mine === undefined) return;
-    const collected = mine.items as PubsubReply[];
+    const entry = this.#subscriptions.confirm(kind, reply, special?.channels ?? null);
+    if (mine === undefined || special === null) return;
+    const collected = special.items as PubsubReply[];
     collected.push(entry);
-    if (collected.length < mine.state) return;
+    if (collected.length < special.state) return;
     this.#pending.shift();
     this.#pubsubPending--;
-    mine.cleanup?.();
-    if (!mine.done) mine.resolve(collected as never);
+    special.cleanup?.();
+    mine.resolve(collected as never);
   }
 
   /** Closes the connection with `error`: every pending command and every channel learns why. */
@@ -680,8 +713,8 @@ export class RedisConnection {
     this.#out.clear();
     this.#transaction = null;
     for (let slot = this.#pending.shift(); slot !== undefined; slot = this.#pending.shift()) {
-      slot.cleanup?.();
-      if (!slot.done) slot.reject(error);
+      slot.special?.cleanup?.();
+      slot.reject(error);
     }
     this.#subscriptions.closeAll(error);
     this.#pubsubPending = 0;
