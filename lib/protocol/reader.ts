@@ -94,14 +94,39 @@ const BIG_NUMBER = 40; // '('
 const ASCII_CHECK_FROM = 512;
 const ASCII_COMPATIBLE = new Set(['utf8', 'utf-8', 'latin1', 'binary', 'ascii']);
 
-/** Decodes `src[start, end)` with `encoding`, by the fast ASCII path when the bytes allow it. */
-function decodeText(src: Buffer, encoding: BufferEncoding, start: number, end: number): string {
-  if (
-    end - start >= ASCII_CHECK_FROM &&
-    ASCII_COMPATIBLE.has(encoding) &&
-    isAscii(src.subarray(start, end))
-  ) {
-    return src.toString('ascii', start, end);
+/**
+ * Text up to this long is decoded here when it is ASCII: a call into Node's decoder costs more than
+ * the whole string (a list of short strings, as LRANGE or HGETALL return, is mostly such calls).
+ */
+const SHORT_TEXT = 32;
+/** One reusable list of character codes per length, for String.fromCharCode. */
+const CODES = Array.from({ length: SHORT_TEXT + 1 }, (_, n) => new Array<number>(n).fill(0));
+
+/**
+ * Decodes `src[start, end)` with `encoding`. `asciiCompatible`: the encoding decodes ASCII bytes as
+ * ASCII (utf8, latin1, ascii), so ASCII text may take a faster path than Node's decoder.
+ */
+function decodeText(
+  src: Buffer,
+  encoding: BufferEncoding,
+  asciiCompatible: boolean,
+  start: number,
+  end: number,
+): string {
+  const length = end - start;
+  if (asciiCompatible) {
+    if (length <= SHORT_TEXT) {
+      const codes = CODES[length]!;
+      let i = 0;
+      for (; i < length; i++) {
+        const byte = src[start + i]!;
+        if (byte >= 0x80) break;
+        codes[i] = byte;
+      }
+      if (i === length) return String.fromCharCode(...codes);
+    } else if (length >= ASCII_CHECK_FROM && isAscii(src.subarray(start, end))) {
+      return src.toString('ascii', start, end);
+    }
   }
   return src.toString(encoding, start, end);
 }
@@ -169,8 +194,9 @@ export class Reader implements ReaderLike {
   /** A bulk string whose header is read but whose body is incomplete: length (-1: none), type. */
   private bulkLength = -1;
   private bulkType = 0;
-  /** `encoding` as it was when the reply being parsed started. */
+  /** `encoding` as it was when the reply being parsed started, and whether it is ASCII-compatible. */
   private replyEncoding: BufferEncoding | null = null;
+  private replyAscii = false;
   private readonly stack: Frame[] = [];
   private depth = 0;
   private error: ProtocolError | null = null;
@@ -238,7 +264,10 @@ export class Reader implements ReaderLike {
   }
 
   private parse(): Reply | typeof INCOMPLETE {
-    if (this.depth === 0 && this.bulkLength === -1) this.replyEncoding = this.encoding;
+    if (this.depth === 0 && this.bulkLength === -1 && this.replyEncoding !== this.encoding) {
+      this.replyEncoding = this.encoding;
+      this.replyAscii = this.encoding !== null && ASCII_COMPATIBLE.has(this.encoding);
+    }
     for (;;) {
       let value = this.bulkLength === -1 ? this.readValue() : this.readBulk();
       if (value === INCOMPLETE) return INCOMPLETE;
@@ -375,7 +404,7 @@ export class Reader implements ReaderLike {
       start += 4;
     }
     const encoding = this.replyEncoding;
-    if (encoding !== null) return decodeText(src, encoding, start, end);
+    if (encoding !== null) return decodeText(src, encoding, this.replyAscii, start, end);
     if (!copy) return src.subarray(start, end);
     // Small copies come from Node's shared pool, so copying is cheaper than pinning a 64 KiB chunk.
     const out = Buffer.allocUnsafe(end - start);

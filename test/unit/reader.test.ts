@@ -447,6 +447,41 @@ describe('Reader', () => {
       }
     });
 
+    it("decodes short text exactly as Node's decoder does, ASCII or not", () => {
+      // Every length around the short-text path's limit, with a non-ASCII byte at each end or none.
+      const values: Buffer[] = [];
+      for (let length = 0; length <= 40; length++) {
+        const ascii = Buffer.alloc(length, 'a');
+        values.push(ascii);
+        for (const high of [0xe9, 0xff, 0x80]) {
+          for (const at of [0, length - 1]) {
+            if (length === 0) continue;
+            const value = Buffer.from(ascii);
+            value[at] = high;
+            values.push(value);
+          }
+        }
+        values.push(Buffer.from('é'.repeat(length)));
+      }
+      for (const encoding of ['utf8', 'latin1', 'ascii', 'binary', 'hex'] as const) {
+        const reader = new Reader();
+        reader.encoding = encoding;
+        reader.feed(
+          Buffer.concat([
+            Buffer.from(`*${values.length}\r\n`),
+            ...values.flatMap((value) => [
+              Buffer.from(`$${value.length}\r\n`),
+              value,
+              Buffer.from('\r\n'),
+            ]),
+          ]),
+        );
+        expect(reader.gets(), encoding).to.deep.equal(
+          values.map((value) => value.toString(encoding)),
+        );
+      }
+    });
+
     it('applies the encoding set when the reply started', () => {
       const reader = new Reader();
       reader.encoding = 'utf8';
