@@ -126,6 +126,9 @@ interface Special {
   cleanup: (() => void) | null;
 }
 
+/** Replies settled in one go before the callers get to run; see #readReplies. */
+const REPLIES_PER_TURN = 32;
+
 /** Commands after which the server no longer watches any key. */
 const UNWATCHING = new Set(['EXEC', 'DISCARD', 'UNWATCH', 'RESET']);
 
@@ -167,6 +170,16 @@ export class RedisConnection {
   readonly #flushNow = (): void => this.#flush();
   #waitingDrain = false;
 
+  /** More replies may be waiting in the reader: #readReplies runs again in a later turn. */
+  #readingOn = false;
+  /** #sent when the last turn was handed to the callers. */
+  #sentBeforeTurn = 0;
+  readonly #readOn = (): void => {
+    if (this.#readingOn) {
+      this.#readReplies(this.#sent === this.#sentBeforeTurn ? Infinity : REPLIES_PER_TURN);
+    }
+  };
+
   #transaction: Pending[] | null = null;
   #watching = false;
   #sent = 0;
@@ -202,16 +215,19 @@ export class RedisConnection {
     ];
     this.#closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.on('error', (err: Error) =>
+    // Replies that arrived before the end still answer their commands (see #readReplies).
+    socket.on('error', (err: Error) => {
+      this.#readBuffered();
       this.#fail(
         new ConnectionClosedError(`Connection to ${this.#label} lost: ${err.message}`, {
           cause: err,
         }),
-      ),
-    );
-    socket.on('close', () =>
-      this.#fail(new ConnectionClosedError(`Connection to ${this.#label} closed by the server`)),
-    );
+      );
+    });
+    socket.on('close', () => {
+      this.#readBuffered();
+      this.#fail(new ConnectionClosedError(`Connection to ${this.#label} closed by the server`));
+    });
   }
 
   /** The server's address: `[host, port]` for TCP and TLS, the socket path for a unix socket. */
@@ -531,14 +547,33 @@ export class RedisConnection {
   }
 
   #onData(chunk: Buffer): void {
-    const reader = this.#reader;
     try {
-      reader.feed(chunk);
+      this.#reader.feed(chunk);
     } catch (err) {
       this.#fail(asProtocolError(err));
       return;
     }
-    while (this.#closeError === null) {
+    if (!this.#readingOn) this.#readReplies(REPLIES_PER_TURN);
+  }
+
+  /**
+   * Settles commands with the replies read so far. When a read brings many replies and their
+   * callers answer with new commands (many concurrent callers, each awaiting its reply), it
+   * settles REPLIES_PER_TURN of them, lets those callers run and write, and settles the rest in a
+   * later turn: the server then works on the new commands while this process works through the
+   * rest, instead of each side waiting for the other. When the callers sent nothing in between
+   * (one big batch awaited at once), there is nothing to overlap and the rest is settled in one go.
+   */
+  #readReplies(budget: number): void {
+    this.#readingOn = false;
+    const reader = this.#reader;
+    for (; this.#closeError === null; budget--) {
+      if (budget === 0) {
+        this.#readingOn = true;
+        this.#sentBeforeTurn = this.#sent;
+        setImmediate(this.#readOn);
+        return;
+      }
       let reply: Reply | false;
       try {
         if (this.#readerDecodes) reader.encoding = this.#decodedWith = this.#replyEncoding();
@@ -561,6 +596,11 @@ export class RedisConnection {
         return;
       }
     }
+  }
+
+  /** Settles whatever replies #readReplies left for a later turn, now. */
+  #readBuffered(): void {
+    if (this.#readingOn) this.#readReplies(Infinity);
   }
 
   /**

@@ -217,6 +217,60 @@ describe('RedisConnection against a real server', () => {
     });
   });
 
+  describe('many replies in one read', () => {
+    /**
+     * DEBUG SLEEP holds the server while the ECHOs arrive, so that all their replies come back in
+     * one write: the connection reads them in one chunk.
+     */
+    function echoesInOneRead(count: number): Array<Promise<Buffer>> {
+      void t.conn.execute('DEBUG', 'SLEEP', '0.05');
+      return Array.from({ length: count }, (_, i) => t.conn.execute<Buffer>('ECHO', `e${i}`));
+    }
+
+    it('lets the first callers run, and send, before the rest of the replies are settled', async () => {
+      const echoes = echoesInOneRead(200);
+      let waitingWhenFirstRan = -1;
+      let sentFromFirst: Promise<unknown> | undefined;
+      void echoes[0]!.then(() => {
+        waitingWhenFirstRan = t.conn.inFlight;
+        sentFromFirst = t.conn.execute('PING');
+      });
+      const replies = await Promise.all(echoes);
+      replies.forEach((reply, i) => expect(reply).to.deep.equal(Buffer.from(`e${i}`)));
+      expect(await sentFromFirst).to.equal('PONG');
+      // Most of the 200 were still waiting for their turn when the first caller ran.
+      expect(waitingWhenFirstRan).to.be.greaterThan(100);
+    });
+
+    it('settles the rest in one go once the callers of a turn sent nothing', async () => {
+      const echoes = echoesInOneRead(200);
+      let waitingWhenLastRan = -1;
+      void echoes[echoes.length - 2]!.then(() => {
+        waitingWhenLastRan = t.conn.inFlight;
+      });
+      await Promise.all(echoes);
+      // One turn of a few dozen, then nobody sent anything: the other replies settled together.
+      expect(waitingWhenLastRan).to.equal(0);
+    });
+
+    it('answers every command whose reply arrived before the server closed the connection', async () => {
+      const echoes = Array.from({ length: 500 }, (_, i) => t.conn.execute('ECHO', `e${i}`));
+      const quit = t.conn.execute('QUIT');
+      // Callers that send again keep the replies coming in turns, up to the very end.
+      const late: Array<Promise<unknown>> = [];
+      for (const echo of echoes) void echo.then(() => late.push(t.conn.execute('PING')));
+      const replies = await Promise.all(echoes);
+      replies.forEach((reply, i) => expect(reply).to.deep.equal(Buffer.from(`e${i}`)));
+      expect(await quit).to.equal('OK');
+      await t.conn.waitClosed();
+      expect(t.conn.closed).to.equal(true);
+      // Sent after QUIT: never answered, rejected once the connection closed.
+      for (const err of await Promise.all(late.map(rejectionOf))) {
+        expect(err).to.be.instanceOf(ConnectionClosedError);
+      }
+    });
+  });
+
   describe('close semantics (invariant 3)', () => {
     it('close() is synchronous: closed at once, everything pending rejects with ConnectionForcedCloseError', async () => {
       const pending = [
