@@ -39,6 +39,8 @@ const BULK_OVERHEAD = 16;
 /** Room for a number as a bulk string (`String(-2.2250738585072014e-308)` has 24 characters). */
 const NUMBER_ROOM = 40;
 
+const EMPTY = Buffer.alloc(0);
+
 /** Names are cached up to this many, so that made-up names cannot grow memory without bound. */
 const NAME_CACHE_LIMIT = 1000;
 const names = new Map<string, CommandName>();
@@ -87,7 +89,7 @@ export function upperName(command: unknown): string {
  */
 export class CommandWriter {
   /** The block being filled; `[start, end)` is written and not taken yet. */
-  #block: Buffer = Buffer.alloc(0);
+  #block: Buffer = EMPTY;
   #start = 0;
   #end = 0;
   /** Bytes queued before `[start, end)`: earlier blocks' parts and large Buffer arguments. */
@@ -149,6 +151,11 @@ export class CommandWriter {
     this.#seal();
     const chunks = this.#chunks;
     this.#chunks = [];
+    if (this.#block.length > BLOCK_SIZE) {
+      // Made for one large command: not kept, or an idle connection would hold on to it.
+      this.#block = EMPTY;
+      this.#start = this.#end = 0;
+    }
     return chunks;
   }
 
