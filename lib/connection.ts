@@ -6,7 +6,6 @@
  * @module
  */
 import * as net from 'node:net';
-import * as tls from 'node:tls';
 import createDebug from 'debug';
 import Denque from 'denque';
 import { armDeadline } from './deadline';
@@ -29,6 +28,7 @@ import {
 } from './options';
 import { type Arg, type CommandName, commandName, CommandWriter } from './protocol/encoder';
 import { PushReply, Reader, type ReaderLike, type Reply } from './protocol/reader';
+import { Inbox, openSocket } from './socket';
 import type { Channel } from './pubsub';
 import {
   parsePubsubArgs,
@@ -202,7 +202,7 @@ export class RedisConnection {
   }
 
   /** @internal Use {@link createConnection}. */
-  constructor(socket: net.Socket, config: ConnectionConfig) {
+  constructor(socket: net.Socket, config: ConnectionConfig, inbox: Inbox) {
     this.#socket = socket;
     this.#reader = config.parser ? new config.parser() : new Reader();
     this.#readerDecodes = 'encoding' in this.#reader;
@@ -214,7 +214,7 @@ export class RedisConnection {
       socket.remotePort ?? Number(config.port),
     ];
     this.#closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    inbox.attach((chunk) => this.#onData(chunk));
     // Replies that arrived before the end still answer their commands (see #readReplies).
     socket.on('error', (err: Error) => {
       this.#readBuffered();
@@ -800,8 +800,9 @@ export async function createConnection(
 ): Promise<RedisConnection> {
   const config = resolveConfig(address, options);
   const deadline = config.timeout === undefined ? undefined : Date.now() + config.timeout;
-  const socket = await openSocket(config);
-  const connection = new RedisConnection(socket, config);
+  const inbox = new Inbox();
+  const socket = await openSocket(config, inbox);
+  const connection = new RedisConnection(socket, config, inbox);
   try {
     const steps: Array<Promise<unknown>> = [];
     const remaining = (): ExecuteOptions =>
@@ -832,48 +833,4 @@ export async function createConnection(
   }
   debug('%s: connected', describeAddress(config));
   return connection;
-}
-
-/** Opens the TCP, TLS or unix socket, within the connect timeout. */
-function openSocket(config: ConnectionConfig): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const label = describeAddress(config);
-    debug('%s: connecting', label);
-    let socket: net.Socket;
-    let event = 'connect';
-    const target =
-      config.path !== undefined
-        ? { path: config.path }
-        : { host: config.host, port: config.port ?? 6379 };
-    if (config.tls !== null) {
-      socket = tls.connect({ ...config.tls, ...target });
-      event = 'secureConnect';
-    } else if (config.path !== undefined) {
-      socket = net.connect({ path: config.path });
-    } else {
-      socket = net.connect({ host: config.host, port: config.port ?? 6379 });
-    }
-    const timer =
-      config.timeout === undefined
-        ? undefined
-        : setTimeout(() => {
-            socket.destroy();
-            reject(new TimeoutError(`Connecting to ${label} timed out after ${config.timeout} ms`));
-          }, config.timeout);
-    const onError = (err: Error): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(
-        new ConnectionClosedError(`Could not connect to ${label}: ${err.message}`, { cause: err }),
-      );
-    };
-    socket.once('error', onError);
-    socket.once(event, () => {
-      clearTimeout(timer);
-      socket.off('error', onError);
-      socket.setNoDelay(true);
-      socket.setKeepAlive(true);
-      resolve(socket);
-    });
-  });
 }

@@ -1,0 +1,116 @@
+/**
+ * Opening the socket under a connection: TCP, unix socket or TLS, within the connect timeout, with
+ * incoming bytes read into reusable blocks instead of one new Buffer per read.
+ *
+ * @module
+ */
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import createDebug from 'debug';
+import { ConnectionClosedError, TimeoutError } from './errors';
+import { type ConnectionConfig, describeAddress } from './options';
+
+const debug = createDebug('redmux:connection');
+
+/** Size of the blocks the socket reads into. */
+const READ_BLOCK_SIZE = 64 * 1024;
+/** A block with less room than this left is retired: reads into a sliver would take more calls. */
+const MIN_READ_ROOM = 16 * 1024;
+
+/**
+ * Where a socket from {@link openSocket} delivers what it reads. Bytes that arrive before a
+ * receiver is attached (a server may speak first, refusing a client over its limit) are kept and
+ * handed over on {@link attach}.
+ */
+export class Inbox {
+  #receiver: ((chunk: Buffer) => void) | null = null;
+  #early: Buffer[] = [];
+
+  /** Sends every chunk read from now on (and those read so far) to `receiver`. */
+  attach(receiver: (chunk: Buffer) => void): void {
+    this.#receiver = receiver;
+    const early = this.#early;
+    this.#early = [];
+    for (const chunk of early) receiver(chunk);
+  }
+
+  /** @internal Called by the socket for each read. */
+  deliver(chunk: Buffer): void {
+    if (this.#receiver !== null) this.#receiver(chunk);
+    else this.#early.push(chunk);
+  }
+}
+
+/**
+ * The blocks a socket reads into (Node's `onread` option): each read lands after the previous one
+ * in the same block, and what was read is never overwritten, so the chunks handed to the reader
+ * stay valid for as long as it keeps them (a reply split over several reads). This spares Node's
+ * per-read Buffer and the stream machinery around it.
+ */
+class ReadBlocks {
+  #block = Buffer.allocUnsafeSlow(READ_BLOCK_SIZE);
+  #used = 0;
+
+  constructor(readonly inbox: Inbox) {}
+
+  /** Node asks where the next read goes. */
+  readonly next = (): Buffer => {
+    if (this.#block.length - this.#used < MIN_READ_ROOM) {
+      this.#block = Buffer.allocUnsafeSlow(READ_BLOCK_SIZE);
+      this.#used = 0;
+    }
+    return this.#block.subarray(this.#used);
+  };
+
+  /** Node read `size` bytes into the start of `target` (the last {@link next}); true: read on. */
+  readonly onRead = (size: number, target: Uint8Array): boolean => {
+    this.#used += size;
+    this.inbox.deliver((target as Buffer).subarray(0, size));
+    return true;
+  };
+}
+
+/** Opens the TCP, TLS or unix socket, within the connect timeout; what it reads goes to `inbox`. */
+export function openSocket(config: ConnectionConfig, inbox: Inbox): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const label = describeAddress(config);
+    debug('%s: connecting', label);
+    let socket: net.Socket;
+    let event = 'connect';
+    const target =
+      config.path !== undefined
+        ? { path: config.path }
+        : { host: config.host, port: config.port ?? 6379 };
+    if (config.tls !== null) {
+      // TLS keeps Node's stream: its types and documentation do not offer `onread`.
+      socket = tls.connect({ ...config.tls, ...target });
+      socket.on('data', (chunk: Buffer) => inbox.deliver(chunk));
+      event = 'secureConnect';
+    } else {
+      const blocks = new ReadBlocks(inbox);
+      socket = net.connect({ ...target, onread: { buffer: blocks.next, callback: blocks.onRead } });
+    }
+    const timer =
+      config.timeout === undefined
+        ? undefined
+        : setTimeout(() => {
+            socket.destroy();
+            reject(new TimeoutError(`Connecting to ${label} timed out after ${config.timeout} ms`));
+          }, config.timeout);
+    const onError = (err: Error): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(
+        new ConnectionClosedError(`Could not connect to ${label}: ${err.message}`, { cause: err }),
+      );
+    };
+    socket.once('error', onError);
+    socket.once(event, () => {
+      clearTimeout(timer);
+      socket.off('error', onError);
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true);
+      resolve(socket);
+    });
+  });
+}
