@@ -185,26 +185,45 @@ async function machineDescription(): Promise<string[]> {
   ];
 }
 
-/** redis-benchmark's pipelined GET/SET on the same server, or why it was not run. */
+/**
+ * What the server itself can do, measured by redis-benchmark (C) on the same server: pipelined
+ * GET/SET over 50 connections (throughput), and one GET at a time on one connection (the round
+ * trip that bounds seq). Or why it was not run.
+ */
 async function ceiling(port: number): Promise<string[]> {
-  const args = ['-p', String(port), '-P', '16', '-q', '-t', 'get,set', '-n', '200000'];
-  const command = `redis-benchmark ${args.join(' ')}`;
   const onPath = (process.env.PATH ?? '')
     .split(path.delimiter)
     .some((dir) => dir !== '' && fs.existsSync(path.join(dir, 'redis-benchmark')));
   if (!onPath)
     return [`Ceiling: not measured (redis-benchmark is not on PATH; it is in redis-tools).`];
-  try {
-    const { stdout } = await execFileAsync('redis-benchmark', args);
-    // -q still redraws a progress line with \r before each final line.
-    const lines = stdout
-      .split(/[\r\n]+/)
-      .filter((line) => /requests per second/.test(line))
-      .map((line) => `  ${line.trim()}`);
-    return [`Ceiling: \`${command}\` (50 connections, 16 commands per pipeline):`, ...lines];
-  } catch (err) {
-    return [`Ceiling: \`${command}\` failed: ${(err as Error).message}`];
+  const runs = [
+    {
+      args: ['-p', String(port), '-P', '16', '-q', '-t', 'get,set', '-n', '200000'],
+      what: '50 connections, 16 commands per pipeline',
+    },
+    {
+      args: ['-p', String(port), '-c', '1', '-P', '1', '-q', '-t', 'get', '-n', '20000'],
+      what: 'one connection, one command at a time, as in seq',
+    },
+  ];
+  const lines: string[] = [];
+  for (const { args, what } of runs) {
+    const command = `redis-benchmark ${args.join(' ')}`;
+    try {
+      const { stdout } = await execFileAsync('redis-benchmark', args);
+      // -q still redraws a progress line with \r before each final line.
+      lines.push(
+        `Ceiling: \`${command}\` (${what}):`,
+        ...stdout
+          .split(/[\r\n]+/)
+          .filter((line) => /requests per second/.test(line))
+          .map((line) => `  ${line.trim()}`),
+      );
+    } catch (err) {
+      lines.push(`Ceiling: \`${command}\` failed: ${(err as Error).message}`);
+    }
   }
+  return lines;
 }
 
 function formatDuration(seconds: number): string {
