@@ -143,6 +143,9 @@ export class CommandWriter {
       block[at++] = CR;
       block[at++] = LF;
     }
+    // Bytes written past the end of a block are dropped silently: a wrong size bound would send a
+    // cut command and shift every later reply. Refuse the command instead (a bug, never expected).
+    if (at > block.length) throw new Error(`encoder bug: ${name.upper} overran its block`);
     this.#end = at;
   }
 

@@ -266,7 +266,7 @@ export class Reader implements ReaderLike {
   private parse(): Reply | typeof INCOMPLETE {
     if (this.depth === 0 && this.bulkLength === -1 && this.replyEncoding !== this.encoding) {
       this.replyEncoding = this.encoding;
-      this.replyAscii = this.encoding !== null && ASCII_COMPATIBLE.has(this.encoding);
+      this.replyAscii = this.encoding !== null && ASCII_COMPATIBLE.has(this.encoding.toLowerCase());
     }
     for (;;) {
       let value = this.bulkLength === -1 ? this.readValue() : this.readBulk();
