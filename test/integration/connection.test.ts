@@ -4,8 +4,11 @@ import {
   ConnectionForcedCloseError,
   createConnection,
   MaxClientsError,
+  Reader,
+  type ReaderLike,
   RedisConnection,
   RedisError,
+  type Reply,
   ReplyError,
   TimeoutError,
 } from '../../lib';
@@ -111,6 +114,39 @@ describe('RedisConnection against a real server', () => {
         expect(asString).to.equal('abc');
         expect(asHex).to.equal('616263');
         expect(await t.conn.executeWith({ encoding: 'utf8' }, 'GET', key)).to.equal('abc');
+      } finally {
+        utf8.close();
+      }
+    });
+
+    it("decodes a plugged-in parser's replies itself, with or without a timeout or a signal", async () => {
+      /** A parser with only the hiredis contract: it leaves bulk strings as Buffers. */
+      class PlainParser implements ReaderLike {
+        readonly #reader = new Reader();
+        feed(data: Buffer): void {
+          this.#reader.feed(data);
+        }
+        gets(): Reply | false {
+          return this.#reader.gets();
+        }
+        get incomplete(): boolean {
+          return this.#reader.incomplete;
+        }
+      }
+      const utf8 = await createConnection(t.url, { encoding: 'utf8', parser: PlainParser });
+      try {
+        const key = uniqueKey();
+        await utf8.execute('SET', key, 'ключ');
+        const signal = new AbortController().signal;
+        expect(await utf8.execute('GET', key)).to.equal('ключ');
+        expect(await utf8.executeWith({ timeout: 5000 }, 'GET', key)).to.equal('ключ');
+        expect(await utf8.executeWith({ signal }, 'MGET', key, key)).to.deep.equal([
+          'ключ',
+          'ключ',
+        ]);
+        expect(await utf8.executeWith({ encoding: null, timeout: 5000 }, 'GET', key)).to.deep.equal(
+          Buffer.from('ключ'),
+        );
       } finally {
         utf8.close();
       }
@@ -242,15 +278,42 @@ describe('RedisConnection against a real server', () => {
       expect(waitingWhenFirstRan).to.be.greaterThan(100);
     });
 
-    it('settles the rest in one go once the callers of a turn sent nothing', async () => {
-      const echoes = echoesInOneRead(200);
-      let waitingWhenLastRan = -1;
-      void echoes[echoes.length - 2]!.then(() => {
-        waitingWhenLastRan = t.conn.inFlight;
+    /**
+     * How many replies each turn settled, as the callers of `echoes` see it: the callers of one
+     * turn run together, once their turn has settled all its replies. With `send`, each caller sends
+     * a PING when it gets its reply, as concurrent callers that go on working do.
+     */
+    async function turnSizes(echoes: Array<Promise<Buffer>>, send: boolean): Promise<number[]> {
+      const left: number[] = [];
+      const pings: Array<Promise<unknown>> = [];
+      echoes.forEach((echo, i) => {
+        void echo.then(() => {
+          // Echoes not settled yet; the PINGs sent so far are answered after all of them.
+          left.push(t.conn.inFlight - (send ? i : 0));
+          if (send) pings.push(t.conn.execute('PING'));
+        });
       });
-      await Promise.all(echoes);
-      // One turn of a few dozen, then nobody sent anything: the other replies settled together.
-      expect(waitingWhenLastRan).to.equal(0);
+      const replies = await Promise.all(echoes);
+      replies.forEach((reply, i) => expect(reply).to.deep.equal(Buffer.from(`e${i}`)));
+      for (const pong of await Promise.all(pings)) expect(pong).to.equal('PONG');
+      // Runs of the same count are the turns.
+      const sizes: number[] = [];
+      left.forEach((value, i) => {
+        if (i > 0 && value === left[i - 1]) sizes.push((sizes.pop() ?? 0) + 1);
+        else sizes.push(1);
+      });
+      return sizes;
+    }
+
+    it('settles 32 replies per turn while the callers keep sending', async () => {
+      // The first turn also settled the DEBUG SLEEP; 31 + 5 × 32 + 9 = 200.
+      expect(await turnSizes(echoesInOneRead(200), true)).to.deep.equal([
+        31, 32, 32, 32, 32, 32, 9,
+      ]);
+    });
+
+    it('settles everything after the first turn in one go when its callers sent nothing', async () => {
+      expect(await turnSizes(echoesInOneRead(200), false)).to.deep.equal([31, 169]);
     });
 
     it('answers every command whose reply arrived before the server closed the connection', async () => {

@@ -246,4 +246,113 @@ describe('CommandWriter', () => {
       }),
     );
   });
+
+  it('queues a Buffer of exactly 4 KiB by reference and copies one a byte shorter', () => {
+    const limit = Buffer.alloc(4096, 1);
+    const shorter = Buffer.alloc(4095, 2);
+    const writer = new CommandWriter();
+    writer.write(commandName('MSET'), ['k1', limit, 'k2', shorter]);
+    const chunks = writer.take();
+    expect(chunks).to.include(limit);
+    expect(chunks).not.to.include(shorter);
+    expect(Buffer.concat(chunks)).to.deep.equal(reference('MSET', ['k1', limit, 'k2', shorter]));
+  });
+
+  it('writes U+0080 and above as UTF-8 in a short string', () => {
+    const args = ['\u0080', '\u007f\u0080', `${'a'.repeat(23)}\u0080`, '\u07ff', 'a\u00ff'];
+    expect(encodeCommand('SET', args)).to.deep.equal(reference('SET', args));
+  });
+
+  it('goes on in the same block after a take, until it is full', () => {
+    const writer = new CommandWriter();
+    writer.write(SET, ['a', '1']);
+    const [first] = writer.take();
+    writer.write(SET, ['b', '2']);
+    const [second] = writer.take();
+    expect(second?.buffer).to.equal(first?.buffer);
+    expect(second?.byteOffset).to.equal((first?.byteOffset ?? 0) + (first?.length ?? 0));
+  });
+
+  describe('near the end of a block', () => {
+    const BLOCK = 64 * 1024;
+    const PING = commandName('PING');
+    const fillers = new Map<number, Buffer>();
+
+    /** `SET <Buffer>` encoded in exactly `size` bytes (1022 to 4117: a 4-digit Buffer length). */
+    function filler(size: number): Buffer {
+      let buffer = fillers.get(size);
+      if (buffer === undefined) fillers.set(size, (buffer = Buffer.alloc(size - 22, 'f')));
+      return buffer;
+    }
+
+    /**
+     * A writer whose block has exactly `room` bytes left (13 or more), everything before taken.
+     * Every filler finds more room than it reserves: the fill does not hinge on an exact fit.
+     */
+    function writerWithRoom(room: number): CommandWriter {
+      const writer = new CommandWriter();
+      // A PING reserves the least beyond its own size: only it gets within 20 bytes of the end.
+      const ping = room < 20;
+      let rest = BLOCK - room - (ping ? 14 : 0);
+      for (; rest > 2 * 4117; rest -= 4022) writer.write(SET, [filler(4022)]);
+      const last = Math.max(1022, rest - 4117);
+      writer.write(SET, [filler(rest - last)]);
+      writer.write(SET, [filler(last)]);
+      if (ping) writer.write(PING, []);
+      const chunks = writer.take();
+      expect(
+        chunks.map((chunk) => chunk.length),
+        `filled to ${room} bytes left`,
+      ).to.deep.equal([BLOCK - room]);
+      return writer;
+    }
+
+    it('moves a command that might not fit to a new block, whatever room is left', () => {
+      const probes: Array<[string, unknown[]]> = [
+        ['PING', []],
+        ['SET', ['k', '€'.repeat(100)]],
+        ['X', new Array<number>(20).fill(-2.2250738585072014e-308)],
+        ['SET', ['k', Buffer.alloc(3000, 'b')]],
+        ['SET', Array.from({ length: 5 }, () => Buffer.alloc(1000, 'b'))],
+      ];
+      for (const [command, args] of probes) {
+        const name = commandName(command);
+        const expected = reference(command, args as Array<string | Buffer | number>);
+        // Every room from well below the command's size to above it.
+        for (let room = Math.max(13, expected.length - 64); room <= expected.length + 16; room++) {
+          const writer = writerWithRoom(room);
+          writer.write(name, args);
+          expect(written(writer), `${command} with ${room} bytes left`).to.deep.equal(expected);
+        }
+      }
+    });
+  });
+
+  describe('a command larger than a block', () => {
+    it('gets a block of about its UTF-8 size, not three bytes per character', () => {
+      const huge = 'x'.repeat(200_000);
+      const writer = new CommandWriter();
+      writer.write(SET, ['k', huge]);
+      const [chunk, ...rest] = writer.take();
+      expect(rest).to.deep.equal([]);
+      expect(chunk).to.deep.equal(reference('SET', ['k', huge]));
+      expect(chunk?.buffer.byteLength).to.be.lessThan(2 * huge.length);
+    });
+
+    it('never changes its bytes once taken, and lets go of its block', () => {
+      // Short arguments leave room to spare in the block made for the command.
+      const args = ['k', 'y'.repeat(200_000), ...Array.from({ length: 20 }, (_, i) => `f${i}`)];
+      const writer = new CommandWriter();
+      writer.write(SET, args);
+      const [chunk] = writer.take();
+      expect(chunk).to.deep.equal(reference('SET', args));
+      const copy = Buffer.from(chunk as Buffer);
+      writer.write(SET, ['a', 'b']);
+      const [next] = writer.take();
+      expect(chunk).to.deep.equal(copy);
+      expect(next).to.deep.equal(reference('SET', ['a', 'b']));
+      // The next command went into a block of the usual size: the large one is not held on to.
+      expect(next?.buffer.byteLength).to.equal(64 * 1024);
+    });
+  });
 });

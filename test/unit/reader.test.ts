@@ -493,6 +493,51 @@ describe('Reader', () => {
       expect(reader.gets()).to.deep.equal(b('c'));
     });
 
+    it('decodes a bulk string with the encoding set when its header was read', () => {
+      const reader = new Reader();
+      reader.encoding = 'utf8';
+      reader.feed(b('$5\r\nhel'));
+      expect(reader.gets()).to.equal(false);
+      reader.encoding = null;
+      reader.feed(b('lo\r\n$2\r\nhi\r\n'));
+      expect(reader.gets()).to.equal('hello');
+      expect(reader.gets()).to.deep.equal(b('hi'));
+    });
+
+    it('decodes each reply with its own encoding when the encoding changes between replies', () => {
+      const reader = new Reader();
+      const replies: Array<[BufferEncoding | null, Reply]> = [
+        ['utf8', 'ab'],
+        ['hex', '6162'],
+        ['latin1', 'ab'],
+        ['base64', 'YWI='],
+        [null, b('ab')],
+        ['ascii', 'ab'],
+        ['utf16le', '\u6261'],
+      ];
+      for (const [encoding, expected] of replies) {
+        reader.encoding = encoding;
+        reader.feed(b('$2\r\nab\r\n'));
+        expect(reader.gets(), String(encoding)).to.deep.equal(expected);
+      }
+    });
+
+    it("decodes short ASCII text with Node's decoder in encodings that are not ASCII-compatible", () => {
+      const values = ['', 'ab', 'abcd', 'a'.repeat(32), 'a'.repeat(33)].map(b);
+      for (const encoding of ['utf16le', 'ucs2', 'base64', 'base64url', 'hex'] as const) {
+        const reader = new Reader();
+        reader.encoding = encoding;
+        reader.feed(
+          Buffer.concat(
+            values.map((value) => Buffer.concat([b(`$${value.length}\r\n`), value, b('\r\n')])),
+          ),
+        );
+        for (const value of values) {
+          expect(reader.gets(), encoding).to.equal(value.toString(encoding));
+        }
+      }
+    });
+
     it('leaves simple strings and errors as strings whatever the encoding', () => {
       const reader = new Reader();
       reader.encoding = 'hex';
