@@ -115,6 +115,10 @@ export class CommandWriter {
     this.#reserve(size);
     const block = this.#block;
     let at = this.#end;
+    // What to go back to if this command cannot be completed.
+    const startBefore = this.#start;
+    const endBefore = at;
+    const chunksBefore = this.#chunks.length;
     block[at++] = ASTERISK;
     at = writeDigits(block, at, name.words + count);
     block[at++] = CR;
@@ -145,7 +149,12 @@ export class CommandWriter {
     }
     // Bytes written past the end of a block are dropped silently: a wrong size bound would send a
     // cut command and shift every later reply. Refuse the command instead (a bug, never expected).
-    if (at > block.length) throw new Error(`encoder bug: ${name.upper} overran its block`);
+    if (at > block.length) {
+      this.#start = startBefore;
+      this.#end = endBefore;
+      this.#chunks.length = chunksBefore;
+      throw new Error(`encoder bug: ${name.upper} overran its block`);
+    }
     this.#end = at;
   }
 
