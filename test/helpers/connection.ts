@@ -1,5 +1,11 @@
-// Mocha hooks that give each test a fresh connection to the shared server.
-import { type ConnectionOptions, createConnection, type RedisConnection } from '../../lib';
+// Mocha hooks that give tests connections and clients on the shared server.
+import {
+  type ConnectionOptions,
+  createConnection,
+  createRedis,
+  type Redis,
+  type RedisConnection,
+} from '../../lib';
 import { sharedServer } from './hooks';
 
 /** What {@link useConnection} provides; read it inside tests and hooks, not at describe time. */
@@ -24,4 +30,25 @@ export function useConnection(options?: ConnectionOptions): ConnectionContext {
     await context.conn.waitClosed();
   });
   return context;
+}
+
+/**
+ * Registers hooks that open two clients on the shared server before the tests of the enclosing
+ * describe (one returning Buffers, one utf8 strings), hand them to `receive`, and close them after.
+ */
+export function useSharedClients(
+  receive: (buffers: Redis<Buffer>, strings: Redis<string>) => void,
+): void {
+  const clients: Array<Redis<Buffer> | Redis<string>> = [];
+  before(async () => {
+    const { url } = await sharedServer();
+    const buffers = await createRedis(url);
+    const strings = await createRedis(url, { encoding: 'utf8' });
+    clients.push(buffers, strings);
+    receive(buffers, strings);
+  });
+  after(async () => {
+    for (const client of clients) client.close();
+    await Promise.all(clients.map((client) => client.waitClosed()));
+  });
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { createRedis, type GeoSearchFrom, type Redis, ReplyError } from '../../lib';
-import { sharedServer } from '../helpers/hooks';
+import { type GeoSearchFrom, type Redis, ReplyError } from '../../lib';
+import { useSharedClients } from '../helpers/connection';
 import { expectRefused as refusedOn, expectWrongType } from '../helpers/commandstats';
 import { rejectionOf, uniqueKey } from '../helpers/util';
 
@@ -16,17 +16,9 @@ const CATANIA_HASH = 3479447370796909;
 describe('geo commands', () => {
   let redis: Redis<Buffer>;
   let text: Redis<string>;
-
-  before(async () => {
-    const { url } = await sharedServer();
-    redis = await createRedis(url);
-    text = await createRedis(url, { encoding: 'utf8' });
-  });
-
-  after(async () => {
-    redis.close();
-    text.close();
-    await Promise.all([redis.waitClosed(), text.waitClosed()]);
+  useSharedClients((buffers, strings) => {
+    redis = buffers;
+    text = strings;
   });
 
   /** A new geo set holding Palermo and Catania (and the edge points with `edges`). */

@@ -1,23 +1,16 @@
 import { expect } from 'chai';
 import { createRedis, type Redis, ReplyError } from '../../lib';
 import { sharedServer } from '../helpers/hooks';
+import { useSharedClients } from '../helpers/connection';
 import { commandCalls, expectRefused as refusedOn, expectWrongType } from '../helpers/commandstats';
 import { rejectionOf, uniqueKey } from '../helpers/util';
 
 describe('hash commands', () => {
   let redis: Redis<Buffer>;
   let text: Redis<string>;
-
-  before(async () => {
-    const { url } = await sharedServer();
-    redis = await createRedis(url);
-    text = await createRedis(url, { encoding: 'utf8' });
-  });
-
-  after(async () => {
-    redis.close();
-    text.close();
-    await Promise.all([redis.waitClosed(), text.waitClosed()]);
+  useSharedClients((buffers, strings) => {
+    redis = buffers;
+    text = strings;
   });
 
   /** A new hash holding `fields`. */

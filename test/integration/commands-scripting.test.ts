@@ -11,6 +11,7 @@ import {
 } from '../../lib';
 import { commandCalls, expectRefused as refusedOn, expectWrongType } from '../helpers/commandstats';
 import { sharedServer } from '../helpers/hooks';
+import { useSharedClients } from '../helpers/connection';
 import { type RedisServer, startRedis } from '../helpers/redis-server';
 import { eventually, rejectionOf, uniqueKey } from '../helpers/util';
 
@@ -570,17 +571,9 @@ describe('scripting commands', () => {
 describe('Script', () => {
   let redis: Redis<Buffer>;
   let text: Redis<string>;
-
-  before(async () => {
-    const { url } = await sharedServer();
-    redis = await createRedis(url);
-    text = await createRedis(url, { encoding: 'utf8' });
-  });
-
-  after(async () => {
-    redis.close();
-    text.close();
-    await Promise.all([redis.waitClosed(), text.waitClosed()]);
+  useSharedClients((buffers, strings) => {
+    redis = buffers;
+    text = strings;
   });
 
   /** A Lua source the server's script cache does not have yet. */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { createRedis, type Redis, ReplyError } from '../../lib';
-import { sharedServer } from '../helpers/hooks';
+import { type Redis, ReplyError } from '../../lib';
+import { useSharedClients } from '../helpers/connection';
 import { rejectionOf, uniqueKey } from '../helpers/util';
 
 /** Replies of a set in a stable order, as text. */
@@ -14,16 +14,9 @@ describe('SetCommands', () => {
   /** Stored values come back as strings. */
   let text: Redis<string>;
 
-  before(async () => {
-    const { url } = await sharedServer();
-    redis = await createRedis(url);
-    text = await createRedis(url, { encoding: 'utf8' });
-  });
-
-  after(async () => {
-    redis.close();
-    text.close();
-    await Promise.all([redis.waitClosed(), text.waitClosed()]);
+  useSharedClients((buffers, strings) => {
+    redis = buffers;
+    text = strings;
   });
 
   /** A fresh key holding the set of `members`. */

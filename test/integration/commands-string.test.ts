@@ -1,23 +1,15 @@
 import { expect } from 'chai';
-import { createRedis, type Redis, ReplyError } from '../../lib';
-import { sharedServer } from '../helpers/hooks';
+import { type Redis, ReplyError } from '../../lib';
+import { useSharedClients } from '../helpers/connection';
 import { expectRefused as refusedOn, expectWrongType } from '../helpers/commandstats';
 import { rejectionOf, uniqueKey } from '../helpers/util';
 
 describe('string commands', () => {
   let redis: Redis<Buffer>;
   let text: Redis<string>;
-
-  before(async () => {
-    const { url } = await sharedServer();
-    redis = await createRedis(url);
-    text = await createRedis(url, { encoding: 'utf8' });
-  });
-
-  after(async () => {
-    redis.close();
-    text.close();
-    await Promise.all([redis.waitClosed(), text.waitClosed()]);
+  useSharedClients((buffers, strings) => {
+    redis = buffers;
+    text = strings;
   });
 
   /** A new key holding `value`. */
