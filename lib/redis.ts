@@ -19,6 +19,7 @@ import type { Arg } from './protocol/encoder';
 import type { Reply } from './protocol/reader';
 import { Commands, invalid, isInteger, isOk, outOfRange } from './commands/base';
 import { type AllCommands, COMMAND_GROUPS, mixCommands } from './commands';
+import { guardOwnMethods } from './commands/guard';
 import { MultiExec, Pipeline } from './transaction';
 import { RedisError } from './errors';
 
@@ -298,6 +299,8 @@ export class ContextRedis<S = Buffer> extends Redis<S> {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the body is the groups' methods
 export interface Redis<S> extends AllCommands<S> {}
 mixCommands(Redis, COMMAND_GROUPS);
+guardOwnMethods(Redis);
+guardOwnMethods(ContextRedis);
 
 /** Options of {@link createRedis}; an `encoding` makes stored values strings (in the types too). */
 export type RedisOptions = ConnectionOptions;

@@ -10,8 +10,20 @@ import type { Channel } from '../pubsub';
 import type { Arg } from '../protocol/encoder';
 import type { Reply } from '../protocol/reader';
 
-/** Per-call options of commands that return stored values. */
-export interface ReadOptions {
+/**
+ * A deadline and a cancel signal for one call, with {@link RedisConnection.executeWith}'s semantics:
+ * the call rejects (TimeoutError, or the signal's reason) while its reply, when it comes, is still
+ * read and dropped, so later replies never shift. A command that was written may still run.
+ */
+export interface CallOptions {
+  /** Reject with TimeoutError after this many milliseconds. A finite number > 0. Default: none. */
+  timeout?: number;
+  /** Reject with the signal's reason once it aborts. Default: none. */
+  signal?: AbortSignal;
+}
+
+/** Per-call options of commands that return stored values (and, like every call, a deadline). */
+export interface ReadOptions extends CallOptions {
   /** Decode this call's bulk replies with this encoding; `null` gives Buffers. Default: the client's. */
   encoding?: BufferEncoding | null;
 }
@@ -39,11 +51,7 @@ export abstract class Commands<S = Buffer> {
 
   /** Sends a command that returns stored values, with the call's encoding if it has one. */
   protected read<T>(options: ReadOptions | undefined, command: string, ...args: Arg[]): Promise<T> {
-    // `== null`: plain JavaScript may pass null, and a command method must never throw.
-    if (options == null || options.encoding === undefined) {
-      return this.execute<T>(command, ...args);
-    }
-    return this.executeWith<T>({ encoding: options.encoding }, command, ...args);
+    return readWith<T>(this, options, command, ...args);
   }
 
   /**
@@ -81,6 +89,25 @@ export abstract class Commands<S = Buffer> {
 
   /** @internal Only here so that `S` takes part in type checks: never set. */
   declare protected readonly bulkType?: S;
+}
+
+/**
+ * Sends `command` on `group` with the call's `encoding`, `timeout` and `signal` when it has any
+ * (what {@link Commands.read} does, for helpers outside a group's methods).
+ */
+export function readWith<T>(
+  group: Commands<unknown>,
+  options: ReadOptions | null | undefined,
+  command: string,
+  ...args: Arg[]
+): Promise<T> {
+  // `== null`: plain JavaScript may pass null, and a command method must never throw.
+  if (options == null) return group.execute<T>(command, ...args);
+  const { encoding, timeout, signal } = options;
+  if (encoding === undefined && timeout === undefined && signal === undefined) {
+    return group.execute<T>(command, ...args);
+  }
+  return group.executeWith<T>({ encoding, timeout, signal }, command, ...args);
 }
 
 /** A rejected promise with a TypeError: how a command method refuses bad input without sending. */
@@ -222,13 +249,25 @@ export function readShaped<T, R>(
 ): Promise<T> {
   const encoding = options?.encoding;
   if (encoding === undefined) {
-    return group.execute<R>(command, ...args).then((reply) => shape(reply, asIs) as T);
+    if (options?.timeout === undefined && options?.signal === undefined) {
+      return group.execute<R>(command, ...args).then((reply) => shape(reply, asIs) as T);
+    }
+    return group
+      .executeWith<R>(deadline(options), command, ...args)
+      .then((reply) => shape(reply, asIs) as T);
   }
   const decode: Decode =
     encoding === null
       ? asIs
       : (value) => (Buffer.isBuffer(value) ? value.toString(encoding) : value);
   return group
-    .executeWith<R>({ encoding: null }, command, ...args)
+    .executeWith<R>({ ...deadline(options), encoding: null }, command, ...args)
     .then((reply) => shape(reply, decode) as T);
+}
+
+/** The `timeout` and `signal` of a call's options, for executeWith. */
+export function deadline(options: CallOptions | null | undefined): CallOptions {
+  if (options == null) return {};
+  const { timeout, signal } = options;
+  return timeout === undefined && signal === undefined ? {} : { timeout, signal };
 }

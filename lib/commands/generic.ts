@@ -133,6 +133,11 @@ export abstract class GenericCommands<S = Buffer> extends Commands<S> {
     return this.execute('DEL', key, ...keys);
   }
 
+  /** DEL under its command's name, as ioredis and node-redis call it: the same as {@link delete}. */
+  del(key: Arg, ...keys: Arg[]): Promise<number> {
+    return this.execute('DEL', key, ...keys);
+  }
+
   /** DUMP: the value serialized in Redis' format (always a Buffer), or null for a missing key. */
   dump(key: Arg): Promise<Buffer | null> {
     return this.executeWith({ encoding: null }, 'DUMP', key);

@@ -9,6 +9,7 @@
  */
 import type { Arg } from '../protocol/encoder';
 import {
+  deadline,
   type Bulk,
   Commands,
   invalid,
@@ -211,7 +212,7 @@ export abstract class GeoCommands<S = Buffer> extends Commands<S> {
   ): Promise<GeoRadiusReply<O, S>> {
     const args = radiusArgs('georadius()', [key, longitude, latitude], radius, unit, options);
     if (args instanceof Error) return Promise.reject(args);
-    if (stores(options)) return this.execute('GEORADIUS', ...args);
+    if (stores(options)) return this.read(deadline(options), 'GEORADIUS', ...args);
     return this.read<unknown[]>(options, 'GEORADIUS', ...args).then(geoMembers(options));
   }
 
@@ -239,7 +240,7 @@ export abstract class GeoCommands<S = Buffer> extends Commands<S> {
   ): Promise<GeoRadiusReply<O, S>> {
     const args = radiusArgs('georadiusbymember()', [key, member], radius, unit, options);
     if (args instanceof Error) return Promise.reject(args);
-    if (stores(options)) return this.execute('GEORADIUSBYMEMBER', ...args);
+    if (stores(options)) return this.read(deadline(options), 'GEORADIUSBYMEMBER', ...args);
     return this.read<unknown[]>(options, 'GEORADIUSBYMEMBER', ...args).then(geoMembers(options));
   }
 

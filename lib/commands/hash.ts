@@ -120,23 +120,26 @@ export abstract class HashCommands<S = Buffer> extends Commands<S> {
   }
 
   /**
-   * HSET: sets `field` to `value`, or every field of `pairs` (an object or `[field, value]`
+   * HSET: sets `field` to `value` and each further field, value pair (`hset(key, 'f1', 'v1', 'f2',
+   * 'v2')`, as HSET takes since Redis 4), or every field of `pairs` (an object or `[field, value]`
    * pairs) in one command; resolves with how many fields were new.
    */
-  hset(key: Arg, field: Arg, value: Arg): Promise<number>;
+  hset(key: Arg, field: Arg, value: Arg, ...pairs: Arg[]): Promise<number>;
   hset(key: Arg, pairs: Record<string, Arg> | Array<[Arg, Arg]>): Promise<number>;
   hset(
     key: Arg,
     fieldOrPairs: Arg | Record<string, Arg> | Array<[Arg, Arg]>,
     value?: Arg,
+    ...pairs: Arg[]
   ): Promise<number> {
     if (typeof fieldOrPairs !== 'object' || Buffer.isBuffer(fieldOrPairs)) {
       if (value === undefined) return invalid('hset() needs a value for the field');
-      return this.execute('HSET', key, fieldOrPairs, value);
+      if (pairs.length % 2 !== 0) return invalid('hset() needs a value for every field');
+      return this.execute('HSET', key, fieldOrPairs, value, ...pairs);
     }
-    const args = value === undefined ? flattenPairs(fieldOrPairs) : undefined;
+    const args = value === undefined && pairs.length === 0 ? flattenPairs(fieldOrPairs) : undefined;
     if (args === undefined) {
-      return invalid('hset() takes a field and a value, or an object or [field, value] pairs');
+      return invalid('hset() takes fields and values, or an object or [field, value] pairs');
     }
     return this.execute('HSET', key, ...args);
   }

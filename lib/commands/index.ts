@@ -6,6 +6,7 @@
  * @module
  */
 import { ClusterCommands } from './cluster';
+import { guarded } from './guard';
 import { ConnectionCommands } from './connection';
 import { GenericCommands } from './generic';
 import { GeoCommands } from './geo';
@@ -59,8 +60,9 @@ export interface AllCommands<S>
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 
 /**
- * Copies the methods of `groups` onto `target`'s prototype, each passed through `wrap` when given
- * (pipelines record every call).
+ * Copies the methods of `groups` onto `target`'s prototype, each of redmux's own groups behind its
+ * argument check (see ./guard.ts), then passed through `wrap` when given (pipelines record every
+ * call).
  */
 export function mixCommands(
   target: abstract new (...args: never[]) => unknown,
@@ -82,10 +84,18 @@ export function mixCommands(
         group.prototype,
         name,
       ) as PropertyDescriptor;
-      if (wrap !== undefined && typeof descriptor.value === 'function') {
-        descriptor.value = wrap(descriptor.value as Method, name);
+      if (typeof descriptor.value === 'function') {
+        // The argument check comes first: a refused call queues nothing, and a batch still reports it.
+        const method = descriptor.value as Method;
+        const checked = isCommandGroup(group) ? guarded(name, method) : method;
+        descriptor.value = wrap === undefined ? checked : wrap(checked, name);
       }
       Object.defineProperty(target.prototype, name, descriptor);
     }
   }
+}
+
+/** Whether `group` is one of redmux's own groups, whose methods the generated table describes. */
+function isCommandGroup(group: unknown): boolean {
+  return (COMMAND_GROUPS as readonly unknown[]).includes(group);
 }

@@ -13,6 +13,7 @@ import {
   isInteger,
   outOfRange,
   readShaped,
+  readWith,
   toNumber,
   toNumberOrNull,
 } from './base';
@@ -262,8 +263,7 @@ export function readMembers<T>(
   if (options?.withScores) {
     return readShaped(group, options, toPairs, command, ...args, 'WITHSCORES');
   }
-  if (options?.encoding === undefined) return group.execute<T>(command, ...args);
-  return group.executeWith<T>({ encoding: options.encoding }, command, ...args);
+  return readWith<T>(group, options, command, ...args);
 }
 
 /** A WITHSCORES reply, flat or nested, as `[member, score]` pairs. */

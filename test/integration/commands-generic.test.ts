@@ -73,6 +73,16 @@ describe('GenericCommands', () => {
     return err as ReplyError;
   }
 
+  describe('#del()', () => {
+    it('is DEL under the name ioredis and node-redis use', async () => {
+      const [a, b] = [uniqueKey(), uniqueKey()];
+      await redis.set(a, '1');
+      await redis.set(b, '2');
+      expect(await redis.del(a, b, uniqueKey('missing'))).to.equal(2);
+      expect(await redis.exists(a, b)).to.equal(0);
+    });
+  });
+
   describe('#delete()', () => {
     it('deletes the keys and resolves with how many existed', async () => {
       const [a, b] = [uniqueKey(), uniqueKey()];

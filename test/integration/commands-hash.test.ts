@@ -302,6 +302,12 @@ describe('hash commands', () => {
       expect(await text.hgetall(key)).to.deep.equal({ a: 'one', b: '2' });
     });
 
+    it('sets further field, value pairs in the same command (HSET takes many since Redis 4)', async () => {
+      const key = await hashOf({ a: '1' });
+      expect(await redis.hset(key, 'a', 'one', 'b', '2', Buffer.from('c'), 3)).to.equal(2);
+      expect(await text.hgetall(key)).to.deep.equal({ a: 'one', b: '2', c: '3' });
+    });
+
     it('sets every field of an object in one command; resolves with how many were new', async () => {
       const key = await hashOf({ a: '1' });
       expect(await redis.hset(key, { a: 'one', b: '2', c: Buffer.from('3') })).to.equal(2);
@@ -327,6 +333,7 @@ describe('hash commands', () => {
       await expectRefused('hset', TypeError, () => redis.hset(key, []));
       // @ts-expect-error pairs take no value
       await expectRefused('hset', TypeError, () => redis.hset(key, { a: '1' }, '2'));
+      await expectRefused('hset', TypeError, () => redis.hset(key, 'a', '1', 'b'));
       // @ts-expect-error not an Arg
       await expectRefused('hset', TypeError, () => redis.hset(key, null, '2'));
       expect(await redis.call('EXISTS', key)).to.equal(0);

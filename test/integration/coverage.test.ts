@@ -29,7 +29,7 @@ const GROUPS: ReadonlySet<string> = new Set([
 
 /** Commands whose methods are not named by the general rule (see {@link expectedMethods}). */
 const SPECIAL_NAMES: ReadonlyMap<string, readonly string[]> = new Map([
-  ['DEL', ['delete']], // aioredis 1.x's name; `del` reads badly
+  ['DEL', ['delete', 'del']], // aioredis 1.x's name, and the one ioredis and node-redis users type
   ['BITOP', ['bitopAnd', 'bitopOr', 'bitopXor', 'bitopNot']], // one method per operation
   ['DEBUG', ['debugSleep', 'debugObject']], // only the subcommands that are safe to offer
   ['CLIENT NO-EVICT', ['clientNoEvict']],
@@ -196,7 +196,7 @@ describe('command coverage (COMMAND DOCS against Redis.prototype)', () => {
     expect(expectedMethods('OBJECT ENCODING')).to.deep.equal(['objectEncoding']);
     expect(expectedMethods('GEORADIUSBYMEMBER_RO')).to.deep.equal(['georadiusbymemberRo']);
     expect(expectedMethods('SORT_RO')).to.deep.equal(['sortRo']);
-    expect(expectedMethods('DEL')).to.deep.equal(['delete']);
+    expect(expectedMethods('DEL')).to.deep.equal(['delete', 'del']);
     expect(expectedMethods('BITOP')).to.have.length(4);
   });
 });
