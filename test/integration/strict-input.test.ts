@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { createRedis, type Redis } from '../../lib';
+import { createRedis, type Redis, TimeoutError } from '../../lib';
 import { Commands } from '../../lib/commands/base';
 import { unguarded } from '../../lib/commands/guard';
 import { COMMAND_GROUPS } from '../../lib/redis';
@@ -222,6 +222,67 @@ describe('strict input', function () {
       });
     });
   }
+
+  describe('timeout and signal on typed methods', () => {
+    // A second client holds the server in DEBUG SLEEP, so the calls below get no reply in time.
+    async function whileServerSleeps(run: () => Promise<void>): Promise<void> {
+      const sleeper = await createRedis(server.url);
+      try {
+        const sleeping = sleeper.debugSleep(0.4);
+        await run();
+        await sleeping;
+      } finally {
+        sleeper.close();
+      }
+    }
+
+    const shapes: Array<[string, (r: Redis<string>, o: object) => Promise<unknown>]> = [
+      ['get (a plain read)', (r, o) => r.get('strict:t', o)],
+      ['zrange (members)', (r, o) => r.zrange('strict:z', 0, -1, o)],
+      [
+        'zrange withScores (a shaped reply)',
+        (r, o) => r.zrange('strict:z', 0, -1, { ...o, withScores: true }),
+      ],
+      [
+        'zrange withScores and its own encoding',
+        (r, o) => r.zrange('strict:z', 0, -1, { ...o, withScores: true, encoding: 'latin1' }),
+      ],
+      ['hgetall', (r, o) => r.hgetall('strict:h', o)],
+      [
+        'georadius with store',
+        (r, o) => r.georadius('strict:g', 0, 0, 1, 'km', { ...o, store: 'strict:gs' }),
+      ],
+    ];
+    for (const [label, call] of shapes) {
+      it(`${label}: timeout rejects with TimeoutError, and the next call gets its own reply`, async () => {
+        await redis.set('strict:t', 'value');
+        await whileServerSleeps(async () => {
+          const error = await rejectionOf(call(redis, { timeout: 50 }));
+          expect(error).to.be.instanceOf(TimeoutError);
+        });
+        expect(await redis.get('strict:t')).to.equal('value');
+      });
+
+      it(`${label}: an abort signal rejects with its reason`, async () => {
+        const controller = new AbortController();
+        const reason = new Error('caller gave up');
+        await whileServerSleeps(async () => {
+          const pending = call(redis, { signal: controller.signal });
+          controller.abort(reason);
+          expect(await rejectionOf(pending)).to.equal(reason);
+        });
+        expect(await redis.get('strict:t')).to.equal('value');
+      });
+    }
+
+    it('a timeout that is not a positive number rejects with RangeError and sends nothing', async () => {
+      const before = await commandsReceived(redis);
+      expect(await rejectionOf(redis.get('strict:t', { timeout: -1 }))).to.be.instanceOf(
+        RangeError,
+      );
+      expect(await commandsReceived(redis)).to.equal(before);
+    });
+  });
 
   describe('the cases users hit', () => {
     const cases: Array<[string, (r: Redis<string>) => Promise<unknown>, RegExp]> = [
