@@ -23,12 +23,15 @@ export type GeoUnit = 'm' | 'km' | 'mi' | 'ft';
 
 /** A position, in degrees. */
 export interface GeoPoint {
+  /** Degrees east, -180 to 180. */
   longitude: number;
+  /** Degrees north, -85.05112878 to 85.05112878 (what Redis can index). */
   latitude: number;
 }
 
 /** One result of a geo query that asked for more than the member (aioredis 1.x `GeoMember`). */
 export interface GeoMember<M> {
+  /** The member's name. */
   member: M;
   /** Distance from the center, in the query's unit (`withDist`). */
   dist?: number;

@@ -47,8 +47,11 @@ export interface GetExOptions extends ReadOptions {
 
 /** A bit range: byte offsets by default, bit offsets with `unit: 'BIT'` (Redis 7). */
 export interface BitRange {
+  /** The first byte (or bit) of the range; negative counts from the end. */
   start: number;
+  /** The last byte (or bit), included; negative counts from the end (-1: the last). */
   end: number;
+  /** What `start` and `end` count. Default `'BYTE'`. */
   unit?: 'BYTE' | 'BIT';
 }
 
@@ -81,7 +84,9 @@ export interface LcsIdxOptions {
 
 /** One match of {@link StringCommands.lcsIdx}: inclusive byte ranges in each value. */
 export interface LcsMatch {
+  /** Where the match is in the first value: first and last byte offsets. */
   key1: [start: number, end: number];
+  /** Where the match is in the second value: first and last byte offsets. */
   key2: [start: number, end: number];
   /** The match's length, with `withMatchLen`. */
   length?: number;
@@ -89,6 +94,7 @@ export interface LcsMatch {
 
 /** What {@link StringCommands.lcsIdx} resolves with: the matches, from the values' ends backwards. */
 export interface LcsIdx {
+  /** The matches, from the values' ends backwards. */
   matches: LcsMatch[];
   /** The length of the longest common subsequence. */
   len: number;
