@@ -55,7 +55,10 @@ export interface GeoLimitOptions {
   sort?: 'ASC' | 'DESC';
   /** At most this many results (an integer > 0). Default: all. */
   count?: number;
-  /** With `count`: stop at the first `count` matches found, not the nearest ones (Redis 6.2). */
+  /**
+   * With `count`: stop at the first `count` matches found, not the nearest ones (Redis 6.2).
+   * Default false.
+   */
   any?: boolean;
 }
 
@@ -71,9 +74,15 @@ export interface GeoQueryOptions extends GeoLimitOptions, ReadOptions {
 
 /** Options of {@link GeoCommands.georadius} and {@link GeoCommands.georadiusbymember}. */
 export interface GeoRadiusOptions extends GeoQueryOptions {
-  /** Store the members in this sorted set (scored by geohash) instead; resolves with their number. */
+  /**
+   * Store the members in this sorted set (scored by geohash) instead; resolves with their number.
+   * Default: resolve with the members.
+   */
   store?: Arg;
-  /** Store the members in this sorted set scored by distance instead; resolves with their number. */
+  /**
+   * Store the members in this sorted set scored by distance instead; resolves with their number.
+   * Default: resolve with the members.
+   */
   storeDist?: Arg;
 }
 

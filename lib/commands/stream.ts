@@ -83,13 +83,16 @@ export interface StreamRead<E> {
 
 /** How XADD and XTRIM trim a stream: by length (`maxlen`) or by lowest ID (`minid`), not both. */
 export interface XTrimOptions {
-  /** Keep at most this many entries (MAXLEN). An integer ≥ 0. */
+  /** Keep at most this many entries (MAXLEN). An integer ≥ 0. Default: not by length. */
   maxlen?: number;
-  /** Evict the entries with IDs lower than this one (MINID, Redis 6.2). */
+  /** Evict the entries with IDs lower than this one (MINID, Redis 6.2). Default: not by ID. */
   minid?: StreamId;
   /** Trim only whole radix-tree nodes, which is cheaper (`~`). Default false: exact (`=`). */
   approximate?: boolean;
-  /** With `approximate`: evict at most this many entries (LIMIT, Redis 6.2); 0: no limit. */
+  /**
+   * With `approximate`: evict at most this many entries (LIMIT, Redis 6.2); 0: no limit. Default:
+   * the server's (100 × `stream-node-max-entries`).
+   */
   limit?: number;
 }
 
@@ -161,7 +164,10 @@ export interface XPendingSummary {
 export interface XPendingOptions {
   /** Only the entries pending for this consumer. Default: every consumer's. */
   consumer?: Arg;
-  /** Only entries idle for at least this many milliseconds (IDLE, Redis 6.2). An integer ≥ 0. */
+  /**
+   * Only entries idle for at least this many milliseconds (IDLE, Redis 6.2). An integer ≥ 0.
+   * Default: every entry.
+   */
   idle?: number;
 }
 
@@ -181,7 +187,10 @@ export interface StreamPendingEntry {
 export interface XClaimOptions extends ReadOptions {
   /** Set the entries' idle time to this many milliseconds (IDLE). An integer ≥ 0. Default 0. */
   idle?: number;
-  /** Set the entries' last delivery to this Unix time, in milliseconds (TIME). An integer ≥ 0. */
+  /**
+   * Set the entries' last delivery to this Unix time, in milliseconds (TIME). An integer ≥ 0.
+   * Default: now, less `idle`.
+   */
   time?: number;
   /** Set the entries' delivery count to this (RETRYCOUNT). An integer ≥ 0. Default: one more. */
   retryCount?: number;

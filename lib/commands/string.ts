@@ -21,13 +21,19 @@ import {
 
 /** Options of {@link StringCommands.set}. */
 export interface SetOptions {
-  /** Expire after this many seconds (EX). An integer > 0. */
+  /**
+   * Expire after this many seconds (EX). An integer > 0. Default: no expiry (SET removes an
+   * existing one).
+   */
   expire?: number;
-  /** Expire after this many milliseconds (PX). An integer > 0. */
+  /** Expire after this many milliseconds (PX). An integer > 0. Default: no expiry. */
   pexpire?: number;
-  /** `'NX'`: only set a key that does not exist; `'XX'`: only one that does. */
+  /**
+   * `'NX'`: only set a key that does not exist; `'XX'`: only one that does. Default: set it either
+   * way.
+   */
   exist?: 'NX' | 'XX';
-  /** Keep the key's current time to live (KEEPTTL, Redis 6). */
+  /** Keep the key's current time to live (KEEPTTL, Redis 6). Default false. */
   keepTtl?: boolean;
 }
 
@@ -41,7 +47,7 @@ export interface GetExOptions extends ReadOptions {
   expireAt?: number;
   /** Expire at this Unix time, in milliseconds. */
   pexpireAt?: number;
-  /** Remove the time to live. */
+  /** Remove the time to live. Default false. */
   persist?: boolean;
 }
 
