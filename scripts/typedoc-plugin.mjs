@@ -35,17 +35,29 @@ function retargetGroupLinks(project) {
   /** @param {import('typedoc').CommentDisplayPart[]} parts */
   const retarget = (parts) => {
     for (const part of parts) {
-      if (part.kind !== 'inline-tag' || !(part.target instanceof ReflectionSymbolId)) continue;
-      if (project.getReflectionsFromSymbolId(part.target).length > 0) continue;
-      const method = GROUP_METHOD.exec(part.target.qualifiedName)?.[1];
+      if (part.kind !== 'inline-tag' || !part.tag.startsWith('@link')) continue;
+      let name;
+      if (part.target instanceof ReflectionSymbolId) {
+        if (project.getReflectionsFromSymbolId(part.target).length > 0) continue;
+        name = part.target.qualifiedName;
+      } else if (part.target === undefined) {
+        // Where TypeScript did not resolve the link (a union member's comment), only its text.
+        name = part.text.split('|')[0].trim();
+      } else continue;
+      const method = GROUP_METHOD.exec(name)?.[1];
       const target = method === undefined ? undefined : redis.getChildByName(method);
       if (target === undefined) continue; // left to typedoc, which reports it
       part.target = target;
-      if (part.tsLinkText === undefined || part.tsLinkText === '') part.text = `Redis.${method}`;
-      else part.text = part.tsLinkText;
+      const text = part.tsLinkText || part.text.split('|')[1]?.trim();
+      part.text = text || `Redis.${method}`;
     }
   };
+  // A union member's TSDoc (`/** … */ | { byBox: … }`) hangs on the type, not on a reflection.
+  const inUnions = makeRecursiveVisitor({
+    union: (type) => type.elementSummaries?.forEach(retarget),
+  });
   for (const reflection of Object.values(project.reflections)) {
+    if (reflection.isDeclaration()) reflection.type?.visit(inUnions);
     if (reflection.comment === undefined) continue;
     retarget(reflection.comment.summary);
     for (const tag of reflection.comment.blockTags) retarget(tag.content);
