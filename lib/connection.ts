@@ -354,7 +354,10 @@ export class RedisConnection {
     });
   }
 
-  /** Selects database `db` for this connection; {@link db} follows once the server agreed. */
+  /**
+   * Selects database `db` for this connection; {@link RedisConnection.db | db} follows once the
+   * server agreed.
+   */
   select(db: number): Promise<'OK'> {
     if (!Number.isSafeInteger(db) || db < 0) {
       return Promise.reject(new TypeError('db must be a non-negative integer'));

@@ -31,6 +31,7 @@ export class RedisError extends Error {
     this.code = code;
   }
 
+  /** The class's name (`'RedisError'`, `'ReplyError'`…), fixed even in minified code. */
   override get name(): string {
     return 'RedisError';
   }
@@ -169,7 +170,9 @@ export function replyError(message: string): ReplyError {
  * (failures in place).
  */
 export class PipelineError extends RedisError {
+  /** Each command's failure, in command order (empty for {@link WatchVariableError}). */
   readonly errors: Error[];
+  /** Every command's reply in command order, the failures in place as Error objects. */
   readonly replies: unknown[];
 
   constructor(message: string, errors: Error[], replies: unknown[], code = 'REDMUX_ERR_PIPELINE') {

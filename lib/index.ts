@@ -39,6 +39,7 @@ export type {
 } from './commands/string';
 export type { ChannelMessage, Decoder, GetOptions } from './pubsub';
 export * from './errors';
+export type { CursorOptions } from './commands/base';
 export type { HRandFieldOptions, HScanOptions } from './commands/hash';
 export type {
   CopyOptions,

@@ -461,6 +461,7 @@ export class Receiver
     return this.iterate(options) as AsyncIterableIterator<[Channel, unknown]>;
   }
 
+  /** `iter()` with default options, for `for await (const [channel, message] of receiver)`. */
   [Symbol.asyncIterator](): AsyncIterableIterator<[Channel, unknown]> {
     return this.iter();
   }

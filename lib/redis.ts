@@ -234,7 +234,20 @@ export class Redis<S = Buffer> extends Commands<S> {
   }
 }
 
-/** A {@link Redis} bound to one exclusively acquired connection; see {@link Redis.acquire}. */
+/**
+ * A {@link Redis} bound to one exclusively acquired connection; see {@link Redis.acquire}.
+ *
+ * ```ts
+ * const redis = await createRedisPool('redis://localhost:6379', { encoding: 'utf8' });
+ * {
+ *   await using r = await redis.acquire(); // given back to the pool at the end of the block
+ *   await r.watch('counter');
+ *   const tx = r.multiExec();
+ *   tx.set('counter', Number(await r.get('counter')) + 1);
+ *   await tx.execute(); // rejects with WatchVariableError if 'counter' changed meanwhile
+ * }
+ * ```
+ */
 export class ContextRedis<S = Buffer> extends Redis<S> {
   readonly #conn: RedisConnection;
   readonly #pool: ConnectionsPool | undefined;

@@ -24,12 +24,14 @@ export interface ScriptOptions {
  * Pipelines and transactions say so with `inPipeline: true`.
  */
 export interface ScriptClient {
+  /** EVAL: runs `script` with `keys` (KEYS) and `args` (ARGV). */
   eval<T = Reply>(
     script: string | Buffer,
     keys?: Arg[],
     args?: Arg[],
     options?: ReadOptions,
   ): Promise<T>;
+  /** EVALSHA: runs the cached script whose SHA1 is `sha`; NOSCRIPT when the server lacks it. */
   evalsha<T = Reply>(
     sha: string | Buffer,
     keys?: Arg[],

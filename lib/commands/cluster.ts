@@ -35,14 +35,21 @@ export type SlotRange = [start: number, end: number];
 export interface ClusterInfo {
   /** 'ok' when the node can serve queries, 'fail' when some slot is unassigned or failing. */
   cluster_state: 'ok' | 'fail';
+  /** How many slots are assigned to a node (16384 when all are). */
   cluster_slots_assigned: number;
+  /** How many assigned slots are served by a node that is not failing. */
   cluster_slots_ok: number;
+  /** How many are served by a node this one suspects of failing (PFAIL). */
   cluster_slots_pfail: number;
+  /** How many are served by a node the cluster agrees has failed (FAIL). */
   cluster_slots_fail: number;
+  /** How many nodes this node knows, handshaking ones included. */
   cluster_known_nodes: number;
   /** The number of masters serving at least one slot. */
   cluster_size: number;
+  /** The highest configuration epoch in the cluster, as this node knows it. */
   cluster_current_epoch: number;
+  /** The configuration epoch of this node (or of its master, for a replica). */
   cluster_my_epoch: number;
   [field: string]: string | number;
 }
@@ -51,6 +58,7 @@ export interface ClusterInfo {
 export interface ClusterNodeAddress {
   /** The IP address; '' while the node does not know its own (no other node told it yet). */
   host: string;
+  /** The TCP port clients connect to. */
   port: number;
   /** The cluster bus port; 0 when the server does not say (before Redis 4). */
   busPort: number;
@@ -60,6 +68,7 @@ export interface ClusterNodeAddress {
 export interface ClusterNode {
   /** The node id: 40 hexadecimal characters. */
   id: string;
+  /** Where it listens. */
   address: ClusterNodeAddress;
   /** The hostname it announces (`cluster-announce-hostname`, Redis 7), when it has one. */
   hostname?: string;
@@ -71,6 +80,7 @@ export interface ClusterNode {
   pingSent: number;
   /** When the last PONG arrived, in Unix milliseconds. */
   pongRecv: number;
+  /** Its configuration epoch: of two nodes that claim the same slots, the higher one wins. */
   configEpoch: number;
   /** The state of the cluster bus link to it. */
   linkState: 'connected' | 'disconnected';
@@ -86,7 +96,9 @@ export interface ClusterNode {
 export interface ClusterSlotNode {
   /** The preferred endpoint (an IP by default); '' or '?' when unknown. */
   host: string;
+  /** Its TCP port. */
   port: number;
+  /** Its node id. */
   id: string;
   /** Its IP, when the preferred endpoint is something else (Redis 7). */
   ip?: string;
@@ -96,8 +108,11 @@ export interface ClusterSlotNode {
 
 /** One range of {@link ClusterCommands.clusterSlots}. */
 export interface ClusterSlots {
+  /** The range's first slot. */
   start: number;
+  /** The range's last slot, included. */
   end: number;
+  /** The master serving it. */
   master: ClusterSlotNode;
   /** The replicas able to serve reads. */
   replicas: ClusterSlotNode[];
@@ -105,23 +120,31 @@ export interface ClusterSlots {
 
 /** A node of a shard, as {@link ClusterCommands.clusterShards} gives it (CLUSTER SHARDS fields in camelCase). */
 export interface ClusterShardNode {
+  /** The node id. */
   id: string;
   /** The plain TCP port, when it has one. */
   port?: number;
   /** The TLS port, when it has one. */
   tlsPort?: number;
+  /** Its IP address. */
   ip: string;
   /** The preferred endpoint: what a client should connect to. */
   endpoint: string;
+  /** Its announced hostname, when it has one. */
   hostname?: string;
+  /** Its role in the shard. */
   role: 'master' | 'replica';
+  /** Its replication offset. */
   replicationOffset: number;
+  /** Whether it can serve: `'loading'` while it loads its dataset. */
   health: 'online' | 'failed' | 'loading';
 }
 
 /** One shard of {@link ClusterCommands.clusterShards}: a master, its replicas and their slots. */
 export interface ClusterShard {
+  /** The slots the shard serves, as ranges. */
   slots: SlotRange[];
+  /** Its master and replicas. */
   nodes: ClusterShardNode[];
 }
 

@@ -37,7 +37,10 @@ export interface MigrateOptions {
   copy?: boolean;
   /** Replace an existing key on the target (REPLACE). Default false. */
   replace?: boolean;
-  /** Authenticate to the target with this password (AUTH, or AUTH2 with a `username`). */
+  /**
+   * Authenticate to the target with this password (AUTH, or AUTH2 with a `username`). Default: no
+   * AUTH.
+   */
   password?: string;
   /** Authenticate as this ACL user (AUTH2, Redis 6); needs `password`. */
   username?: string;
@@ -71,13 +74,19 @@ export interface ScanOptions extends CursorOptions {
 
 /** Options of {@link GenericCommands.sortRo}, and of {@link GenericCommands.sort} without `store`. */
 export interface SortReadOptions extends ReadOptions {
-  /** Sort by the values of the keys this pattern names (`weight_*`, `hash_*->field`), or `'nosort'`. */
+  /**
+   * Sort by the values of the keys this pattern names (`weight_*`, `hash_*->field`), or `'nosort'`.
+   * Default: the elements themselves.
+   */
   by?: Arg;
-  /** Skip this many elements (LIMIT); needs `count`. An integer. */
+  /** Skip this many elements (LIMIT); needs `count`. An integer. Default 0. */
   offset?: number;
-  /** Return at most this many elements (LIMIT); needs `offset`. An integer. */
+  /** Return at most this many elements (LIMIT); needs `offset`. An integer. Default: all. */
   count?: number;
-  /** Return the values these patterns name instead of the elements (`'#'`: the element itself). */
+  /**
+   * Return the values these patterns name instead of the elements (`'#'`: the element itself).
+   * Default: the elements.
+   */
   get?: Arg[];
   /** true: ascending (ASC), false: descending (DESC). Default: ascending. */
   asc?: boolean;
@@ -87,7 +96,10 @@ export interface SortReadOptions extends ReadOptions {
 
 /** Options of {@link GenericCommands.sort}. */
 export interface SortOptions extends SortReadOptions {
-  /** Store the result as a list at this key (STORE); sort() then resolves with its length. */
+  /**
+   * Store the result as a list at this key (STORE); sort() then resolves with its length. Default:
+   * resolve with the elements.
+   */
   store?: Arg;
 }
 

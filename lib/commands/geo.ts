@@ -24,12 +24,15 @@ export type GeoUnit = 'm' | 'km' | 'mi' | 'ft';
 
 /** A position, in degrees. */
 export interface GeoPoint {
+  /** Degrees east, -180 to 180. */
   longitude: number;
+  /** Degrees north, -85.05112878 to 85.05112878 (what Redis can index). */
   latitude: number;
 }
 
 /** One result of a geo query that asked for more than the member (aioredis 1.x `GeoMember`). */
 export interface GeoMember<M> {
+  /** The member's name. */
   member: M;
   /** Distance from the center, in the query's unit (`withDist`). */
   dist?: number;
@@ -53,7 +56,10 @@ export interface GeoLimitOptions {
   sort?: 'ASC' | 'DESC';
   /** At most this many results (an integer > 0). Default: all. */
   count?: number;
-  /** With `count`: stop at the first `count` matches found, not the nearest ones (Redis 6.2). */
+  /**
+   * With `count`: stop at the first `count` matches found, not the nearest ones (Redis 6.2).
+   * Default false.
+   */
   any?: boolean;
 }
 
@@ -69,9 +75,15 @@ export interface GeoQueryOptions extends GeoLimitOptions, ReadOptions {
 
 /** Options of {@link GeoCommands.georadius} and {@link GeoCommands.georadiusbymember}. */
 export interface GeoRadiusOptions extends GeoQueryOptions {
-  /** Store the members in this sorted set (scored by geohash) instead; resolves with their number. */
+  /**
+   * Store the members in this sorted set (scored by geohash) instead; resolves with their number.
+   * Default: resolve with the members.
+   */
   store?: Arg;
-  /** Store the members in this sorted set scored by distance instead; resolves with their number. */
+  /**
+   * Store the members in this sorted set scored by distance instead; resolves with their number.
+   * Default: resolve with the members.
+   */
   storeDist?: Arg;
 }
 

@@ -25,7 +25,10 @@ export type ListEnd = 'LEFT' | 'RIGHT';
 
 /** Options of {@link ListCommands.lpop} and {@link ListCommands.rpop}. */
 export interface LPopOptions extends ReadOptions {
-  /** Pop up to this many elements (Redis 6.2) and resolve with an array. An integer ≥ 0. */
+  /**
+   * Pop up to this many elements (Redis 6.2) and resolve with an array. An integer ≥ 0. Default:
+   * pop one element and resolve with it.
+   */
   count?: number;
 }
 
@@ -39,7 +42,10 @@ export interface LMPopOptions extends ReadOptions {
 export interface LPosOptions {
   /** Which match: 1 the first (default), 2 the second…; negative counts from the tail. Not 0. */
   rank?: number;
-  /** Resolve with up to this many positions, as an array; 0 means all. An integer ≥ 0. */
+  /**
+   * Resolve with up to this many positions, as an array; 0 means all. An integer ≥ 0. Default:
+   * resolve with the first position only.
+   */
   count?: number;
   /** Compare at most this many elements; 0 (default) means the whole list. An integer ≥ 0. */
   maxlen?: number;

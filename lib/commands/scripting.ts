@@ -47,6 +47,7 @@ export interface FunctionRestoreOptions {
 
 /** One function of a library, as {@link ScriptingCommands.functionList} describes it. */
 export interface FunctionInfo {
+  /** The function's name, as FCALL takes it. */
   name: string;
   /** The description given at registration, or null. */
   description: string | null;
@@ -56,9 +57,11 @@ export interface FunctionInfo {
 
 /** One library, as {@link ScriptingCommands.functionList} describes it. */
 export interface FunctionLibrary {
+  /** The library's name. */
   libraryName: string;
   /** The engine that runs it: `'LUA'`. */
   engine: string;
+  /** The functions it registers. */
   functions: FunctionInfo[];
   /** The library's source, with `withCode` only. */
   libraryCode?: string;

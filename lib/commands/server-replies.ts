@@ -30,11 +30,13 @@ export type ServerInfo = Record<string, Record<string, InfoValue>>;
  * the numeric fields, text for the others (`name` stays text even when it looks like a number).
  */
 export interface ClientInfo {
+  /** The connection's unique id (CLIENT ID). */
   id: number;
   /** `ip:port` of the client (or the socket path). */
   addr: string;
   /** `ip:port` of the server side of the connection (Redis 6.2). */
   laddr?: string;
+  /** Its socket's file descriptor; -1 for an internal client. */
   fd: number;
   /** The name set with CLIENT SETNAME; '' for none. */
   name: string;
@@ -44,8 +46,11 @@ export interface ClientInfo {
   idle: number;
   /** Client flags, one letter each (`N`: none, `S`: replica, `M`: master, `P`: pub/sub…). */
   flags: string;
+  /** The database it has selected. */
   db: number;
+  /** How many channels it is subscribed to. */
   sub: number;
+  /** How many patterns it is subscribed to. */
   psub: number;
   /** The last command run, e.g. `client|list`. */
   cmd: string;
@@ -59,6 +64,7 @@ export interface ClientInfo {
 
 /** What ROLE says about a master. */
 export interface MasterRole {
+  /** Tells the roles apart. */
   role: 'master';
   /** The master's replication offset. */
   replicationOffset: number;
@@ -68,8 +74,11 @@ export interface MasterRole {
 
 /** What ROLE says about a replica (the server's word for it is `slave`). */
 export interface ReplicaRole {
+  /** Tells the roles apart. */
   role: 'slave';
+  /** The host of the master it replicates. */
   masterHost: string;
+  /** The TCP port of that master. */
   masterPort: number;
   /** `'connect'`, `'connecting'`, `'sync'`, `'connected'` or `'handshake'`. */
   state: string;
@@ -79,6 +88,7 @@ export interface ReplicaRole {
 
 /** What ROLE says about a sentinel. */
 export interface SentinelRole {
+  /** Tells the roles apart. */
   role: 'sentinel';
   /** The names of the masters it monitors. */
   masters: string[];
@@ -89,6 +99,7 @@ export type Role = MasterRole | ReplicaRole | SentinelRole;
 
 /** One SLOWLOG GET entry. */
 export interface SlowlogEntry {
+  /** The entry's id, increasing from one entry to the next. */
   id: number;
   /** When the command ran, in Unix seconds. */
   timestamp: number;
@@ -106,14 +117,19 @@ export interface SlowlogEntry {
 export interface KeySpecStep {
   /** `'index'`, `'keyword'`, `'range'`, `'keynum'` or `'unknown'`. */
   type: string;
+  /** The step's parameters, e.g. `{ index: 1 }` or `{ keyword: 'STREAMS', startfrom: 1 }`. */
   spec: Record<string, string | number>;
 }
 
 /** How a command's keys are found (COMMAND INFO, Redis 7), with the server's names. */
 export interface KeySpec {
+  /** How the command uses the keys: `'RW'`, `'RO'`, `'OW'`, `'RM'`, `'access'`, `'update'`… */
   flags: string[];
+  /** Where the search for the first key starts. */
   begin_search: KeySpecStep;
+  /** How the keys are found from there. */
   find_keys: KeySpecStep;
+  /** The server's remarks on this key specification. */
   notes?: string;
 }
 
@@ -123,10 +139,13 @@ export interface CommandInfo {
   name: string;
   /** Its number of arguments, the name included; negative: at least that many. */
   arity: number;
+  /** Command flags: `'write'`, `'readonly'`, `'denyoom'`, `'noscript'`, `'blocking'`… */
   flags: string[];
   /** Where its first key is (0: none), its last (-1: the last argument) and the step between. */
   firstKey: number;
+  /** The position of its last key; -1: the last argument, -2: the one before it. */
   lastKey: number;
+  /** The step between its keys (2 for MSET's key, value, key, value). */
   step: number;
   /** ACL categories, `@read`, `@string`… (Redis 6). */
   aclCategories: string[];
@@ -140,17 +159,25 @@ export interface CommandInfo {
 
 /** The documentation of one command argument (COMMAND DOCS), with the server's names. */
 export interface CommandArgumentDoc {
+  /** The argument's name. */
   name: string;
   /** `'string'`, `'integer'`, `'key'`, `'pure-token'`, `'oneof'`, `'block'`… */
   type: string;
+  /** How the command's syntax shows it. */
   display_text?: string;
+  /** For a key: its index in the command's key specifications. */
   key_spec_index?: number;
+  /** The keyword that comes before it, e.g. `'EX'`. */
   token?: string;
+  /** What it does. */
   summary?: string;
+  /** The Redis version that added it. */
   since?: string;
   /** `'optional'`, `'multiple'`, `'multiple_token'`. */
   flags?: string[];
+  /** The Redis version that deprecated it. */
   deprecated_since?: string;
+  /** The placeholder of its value, e.g. `'seconds'`. */
   value?: string;
   /** The arguments of a `oneof` or `block`. */
   arguments?: CommandArgumentDoc[];
@@ -158,16 +185,25 @@ export interface CommandArgumentDoc {
 
 /** The documentation of one command (COMMAND DOCS, Redis 7), with the server's names. */
 export interface CommandDoc {
+  /** What the command does. */
   summary?: string;
+  /** The Redis version that added it. */
   since?: string;
+  /** Its group: `'string'`, `'list'`, `'server'`, `'module'`… */
   group: string;
+  /** Its time complexity, e.g. `'O(1)'`. */
   complexity?: string;
+  /** The module that provides it. */
   module?: string;
   /** `'deprecated'`, `'syscmd'`. */
   doc_flags?: string[];
+  /** The Redis version that deprecated it. */
   deprecated_since?: string;
+  /** What to use instead of a deprecated command. */
   replaced_by?: string;
+  /** How it changed: Redis version and change, oldest first. */
   history?: Array<[version: string, change: string]>;
+  /** Its arguments, in order. */
   arguments?: CommandArgumentDoc[];
   /** A container command's subcommands, by name (`config|get`). */
   subcommands?: Record<string, CommandDoc>;
@@ -199,6 +235,7 @@ export interface AclLogEntry {
   context: string;
   /** The command, key or channel refused, or `'AUTH'`. */
   object: string;
+  /** The ACL user the client was authenticated as. */
   username: string;
   /** Seconds since the entry was last updated. */
   'age-seconds': number;
@@ -236,6 +273,7 @@ export interface LatencyEvent {
 
 /** LATENCY HISTOGRAM's entry for one command (Redis 7), with the server's names. */
 export interface LatencyHistogram {
+  /** How many times the command was called. */
   calls: number;
   /** Bucket upper bound in microseconds (a power of 2, as text) → how many calls took at most that. */
   histogram_usec: Record<string, number>;
@@ -249,7 +287,9 @@ export type DebugObject = Record<string, string | number>;
 
 /** One loaded module (MODULE LIST), with the server's names. */
 export interface ModuleInfo {
+  /** The module's name. */
   name: string;
+  /** Its version, as a number (e.g. 20411 for 2.4.11). */
   ver: number;
   /** Redis 7. */
   path?: string;
@@ -280,6 +320,7 @@ export interface MonitorLine {
 export interface Monitor extends AsyncIterableIterator<MonitorLine, undefined, undefined> {
   /** Ends the iteration and closes the monitor's connection; resolves once it is closed. */
   stop(): Promise<void>;
+  /** `stop()`, for `await using monitor = await redis.monitor()`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

@@ -108,9 +108,11 @@ export interface FlushOptions {
 
 /** Options of {@link ServerCommands.clientList}: at most one of them. */
 export interface ClientListOptions {
-  /** Only clients of this type (TYPE). */
+  /** Only clients of this type (TYPE). Default: every type. */
   type?: ClientType;
-  /** Only the clients with these ids (ID, Redis 6.2). Integers, at least one. */
+  /**
+   * Only the clients with these ids (ID, Redis 6.2). Integers, at least one. Default: every client.
+   */
   ids?: number[];
 }
 
@@ -142,7 +144,7 @@ export interface ClientPauseOptions {
 export interface ClientTrackingOptions {
   /**
    * Send invalidations to this client id (REDIRECT), e.g. a connection subscribed to
-   * `__redis__:invalidate`; needed with RESP2. An integer.
+   * `__redis__:invalidate`; needed with RESP2. An integer. Default: this connection (RESP3 only).
    */
   redirect?: number;
   /** Broadcast mode: invalidations for every key with one of these prefixes (BCAST). Default false. */
@@ -165,7 +167,10 @@ export interface ClientUnblockOptions {
 
 /** Options of {@link ServerCommands.commandList} (Redis 7). */
 export interface CommandListOptions {
-  /** Only the commands of a module, of an ACL category, or matching a glob-style pattern (FILTERBY). */
+  /**
+   * Only the commands of a module, of an ACL category, or matching a glob-style pattern (FILTERBY).
+   * Default: every command.
+   */
   filterBy?: { module: string } | { aclcat: string } | { pattern: string };
 }
 
@@ -177,7 +182,10 @@ export interface MemoryUsageOptions {
 
 /** Options of {@link ServerCommands.bgsave}. */
 export interface BgsaveOptions {
-  /** While a rewrite of the append-only file runs, schedule the save for after it instead of failing (SCHEDULE). */
+  /**
+   * While a rewrite of the append-only file runs, schedule the save for after it instead of failing
+   * (SCHEDULE). Default false.
+   */
   schedule?: boolean;
 }
 
@@ -197,9 +205,12 @@ export interface ShutdownOptions {
 export interface FailoverOptions {
   /** The replica to hand over to (TO); `force` fails over after `timeout` even if it lags. Default: any replica. */
   to?: { host: string; port: number; force?: boolean };
-  /** Cancel a failover in progress (ABORT); excludes the other options. */
+  /** Cancel a failover in progress (ABORT); excludes the other options. Default false. */
   abort?: boolean;
-  /** Give up (or, with `to.force`, force it) after this many milliseconds (TIMEOUT). An integer > 0. */
+  /**
+   * Give up (or, with `to.force`, force it) after this many milliseconds (TIMEOUT). An integer > 0.
+   * Default: no limit.
+   */
   timeout?: number;
 }
 

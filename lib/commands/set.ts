@@ -25,7 +25,10 @@ import {
 
 /** Options of {@link SetCommands.spop}. */
 export interface SPopOptions extends ReadOptions {
-  /** Pop up to this many members and resolve with an array. An integer ≥ 0. */
+  /**
+   * Pop up to this many members and resolve with an array. An integer ≥ 0. Default: pop one member
+   * and resolve with it.
+   */
   count?: number;
 }
 
@@ -33,7 +36,7 @@ export interface SPopOptions extends ReadOptions {
 export interface SRandMemberOptions extends ReadOptions {
   /**
    * Resolve with an array of up to this many distinct members; a negative count gives exactly
-   * `-count` members, repeats allowed. An integer.
+   * `-count` members, repeats allowed. An integer. Default: resolve with one member.
    */
   count?: number;
 }

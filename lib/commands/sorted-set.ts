@@ -85,7 +85,10 @@ export type ZExclude = 'ZSET_EXCLUDE_MIN' | 'ZSET_EXCLUDE_MAX' | 'ZSET_EXCLUDE_B
 export interface ZAddOptions {
   /** `'NX'`: only add new members; `'XX'`: only update existing ones. Default: both. */
   exist?: 'NX' | 'XX';
-  /** `'GT'` / `'LT'` (Redis 6.2): only update a score to a greater / lesser one. Not with NX. */
+  /**
+   * `'GT'` / `'LT'` (Redis 6.2): only update a score to a greater / lesser one. Not with NX.
+   * Default: any new score.
+   */
   compare?: 'GT' | 'LT';
   /** Count the members whose score changed too, not only the added ones (CH). Default false. */
   changed?: boolean;
@@ -140,7 +143,10 @@ export interface ZCombineOptions extends ZRangeOptions, ZStoreOptions {}
 
 /** Options of {@link SortedSetCommands.zrandmember}. */
 export interface ZRandMemberOptions extends ZRangeOptions {
-  /** Return an array of this many distinct members; negative: that many, repeats allowed. */
+  /**
+   * Return an array of this many distinct members; negative: that many, repeats allowed. Default:
+   * resolve with one member.
+   */
   count?: number;
 }
 

@@ -59,13 +59,17 @@ export type StreamId = string | number;
 
 /** A stream entry: its ID and its fields (name → value; a repeated name keeps its last value). */
 export interface StreamEntry<V> {
+  /** The entry's ID, `'<ms>-<seq>'`. */
   id: string;
+  /** Its fields, by name. */
   fields: Record<string, V>;
 }
 
 /** An entry still pending in a consumer group but deleted from the stream (XREADGROUP history). */
 export interface DeletedEntry {
+  /** The entry's ID, `'<ms>-<seq>'`. */
   id: string;
+  /** Always null: the entry is gone from the stream. */
   fields: null;
 }
 
@@ -73,18 +77,22 @@ export interface DeletedEntry {
 export interface StreamRead<E> {
   /** The stream's key, as UTF-8 text. */
   stream: string;
+  /** The entries read, oldest first. */
   entries: E[];
 }
 
 /** How XADD and XTRIM trim a stream: by length (`maxlen`) or by lowest ID (`minid`), not both. */
 export interface XTrimOptions {
-  /** Keep at most this many entries (MAXLEN). An integer ≥ 0. */
+  /** Keep at most this many entries (MAXLEN). An integer ≥ 0. Default: not by length. */
   maxlen?: number;
-  /** Evict the entries with IDs lower than this one (MINID, Redis 6.2). */
+  /** Evict the entries with IDs lower than this one (MINID, Redis 6.2). Default: not by ID. */
   minid?: StreamId;
   /** Trim only whole radix-tree nodes, which is cheaper (`~`). Default false: exact (`=`). */
   approximate?: boolean;
-  /** With `approximate`: evict at most this many entries (LIMIT, Redis 6.2); 0: no limit. */
+  /**
+   * With `approximate`: evict at most this many entries (LIMIT, Redis 6.2); 0: no limit. Default:
+   * the server's (100 × `stream-node-max-entries`).
+   */
   limit?: number;
 }
 
@@ -144,8 +152,9 @@ export interface XGroupSetidOptions {
 export interface XPendingSummary {
   /** How many entries are pending. */
   count: number;
-  /** The lowest and highest pending IDs; null when none is pending. */
+  /** The lowest pending ID; null when none is pending. */
   minId: string | null;
+  /** The highest pending ID; null when none is pending. */
   maxId: string | null;
   /** The consumers that have pending entries, with how many each. */
   consumers: Array<{ name: string; pending: number }>;
@@ -155,12 +164,16 @@ export interface XPendingSummary {
 export interface XPendingOptions {
   /** Only the entries pending for this consumer. Default: every consumer's. */
   consumer?: Arg;
-  /** Only entries idle for at least this many milliseconds (IDLE, Redis 6.2). An integer ≥ 0. */
+  /**
+   * Only entries idle for at least this many milliseconds (IDLE, Redis 6.2). An integer ≥ 0.
+   * Default: every entry.
+   */
   idle?: number;
 }
 
 /** One pending entry, as {@link StreamCommands.xpendingRange} gives them. */
 export interface StreamPendingEntry {
+  /** The pending entry's ID. */
   id: string;
   /** The consumer it was last delivered to. */
   consumer: string;
@@ -174,7 +187,10 @@ export interface StreamPendingEntry {
 export interface XClaimOptions extends ReadOptions {
   /** Set the entries' idle time to this many milliseconds (IDLE). An integer ≥ 0. Default 0. */
   idle?: number;
-  /** Set the entries' last delivery to this Unix time, in milliseconds (TIME). An integer ≥ 0. */
+  /**
+   * Set the entries' last delivery to this Unix time, in milliseconds (TIME). An integer ≥ 0.
+   * Default: now, less `idle`.
+   */
   time?: number;
   /** Set the entries' delivery count to this (RETRYCOUNT). An integer ≥ 0. Default: one more. */
   retryCount?: number;
@@ -223,9 +239,13 @@ export interface XInfoStreamOptions extends ReadOptions {
 
 /** What {@link StreamCommands.xinfoStream} and its full form both give. */
 export interface StreamInfoBase {
+  /** How many entries the stream holds. */
   length: number;
+  /** How many keys its radix tree has (memory use). */
   radixTreeKeys: number;
+  /** How many nodes its radix tree has (memory use). */
   radixTreeNodes: number;
+  /** The highest ID ever added, even if that entry was deleted since. */
   lastGeneratedId: string;
   /** Redis 7: the highest ID deleted so far. */
   maxDeletedEntryId?: string;
@@ -239,8 +259,9 @@ export interface StreamInfoBase {
 export interface StreamInfo<V> extends StreamInfoBase {
   /** How many consumer groups the stream has. */
   groups: number;
-  /** The first and last entries; null when the stream is empty. */
+  /** The first entry; null when the stream is empty. */
   firstEntry: StreamEntry<V> | null;
+  /** The last entry; null when the stream is empty. */
   lastEntry: StreamEntry<V> | null;
 }
 
@@ -248,12 +269,15 @@ export interface StreamInfo<V> extends StreamInfoBase {
 export interface StreamInfoFull<V> extends StreamInfoBase {
   /** The entries, first first (up to `count`). */
   entries: Array<StreamEntry<V>>;
+  /** Its consumer groups, each in full. */
   groups: StreamGroupFull[];
 }
 
 /** One group of XINFO STREAM … FULL. */
 export interface StreamGroupFull {
+  /** The group's name. */
   name: string;
+  /** The ID of the last entry delivered to the group. */
   lastDeliveredId: string;
   /** Redis 7: how many entries the group read; null when the server cannot tell. */
   entriesRead?: number | null;
@@ -261,14 +285,25 @@ export interface StreamGroupFull {
   lag?: number | null;
   /** How many entries are pending. */
   pelCount: number;
+  /**
+   * The group's pending entries (up to `count`): ID, consumer, when last delivered (Unix time in
+   * milliseconds) and how many times.
+   */
   pending: Array<{ id: string; consumer: string; deliveryTime: number; deliveryCount: number }>;
+  /** The group's consumers. */
   consumers: Array<{
+    /** The consumer's name. */
     name: string;
     /** When the consumer was last seen, Unix time in milliseconds. */
     seenTime: number;
     /** Redis 7.2: when it last read an entry, Unix time in milliseconds (-1: never). */
     activeTime?: number;
+    /** How many entries are pending for it. */
     pelCount: number;
+    /**
+     * Its pending entries (up to `count`): ID, when last delivered (Unix time in milliseconds) and
+     * how many times.
+     */
     pending: Array<{ id: string; deliveryTime: number; deliveryCount: number }>;
   }>;
 }
@@ -284,11 +319,13 @@ export type XInfoStreamReply<O, S> = O extends { full: true }
 
 /** One consumer group, as {@link StreamCommands.xinfoGroups} gives them. */
 export interface StreamGroupInfo {
+  /** The group's name. */
   name: string;
   /** How many consumers it has. */
   consumers: number;
   /** How many entries are pending. */
   pending: number;
+  /** The ID of the last entry delivered to the group. */
   lastDeliveredId: string;
   /** Redis 7: how many entries the group read; null when the server cannot tell. */
   entriesRead?: number | null;
@@ -298,6 +335,7 @@ export interface StreamGroupInfo {
 
 /** One consumer, as {@link StreamCommands.xinfoConsumers} gives them. */
 export interface StreamConsumerInfo {
+  /** The consumer's name. */
   name: string;
   /** How many entries are pending for it. */
   pending: number;

@@ -21,13 +21,19 @@ import {
 
 /** Options of {@link StringCommands.set}. */
 export interface SetOptions {
-  /** Expire after this many seconds (EX). An integer > 0. */
+  /**
+   * Expire after this many seconds (EX). An integer > 0. Default: no expiry (SET removes an
+   * existing one).
+   */
   expire?: number;
-  /** Expire after this many milliseconds (PX). An integer > 0. */
+  /** Expire after this many milliseconds (PX). An integer > 0. Default: no expiry. */
   pexpire?: number;
-  /** `'NX'`: only set a key that does not exist; `'XX'`: only one that does. */
+  /**
+   * `'NX'`: only set a key that does not exist; `'XX'`: only one that does. Default: set it either
+   * way.
+   */
   exist?: 'NX' | 'XX';
-  /** Keep the key's current time to live (KEEPTTL, Redis 6). */
+  /** Keep the key's current time to live (KEEPTTL, Redis 6). Default false. */
   keepTtl?: boolean;
 }
 
@@ -41,14 +47,17 @@ export interface GetExOptions extends ReadOptions {
   expireAt?: number;
   /** Expire at this Unix time, in milliseconds. */
   pexpireAt?: number;
-  /** Remove the time to live. */
+  /** Remove the time to live. Default false. */
   persist?: boolean;
 }
 
 /** A bit range: byte offsets by default, bit offsets with `unit: 'BIT'` (Redis 7). */
 export interface BitRange {
+  /** The first byte (or bit) of the range; negative counts from the end. */
   start: number;
+  /** The last byte (or bit), included; negative counts from the end (-1: the last). */
   end: number;
+  /** What `start` and `end` count. Default `'BYTE'`. */
   unit?: 'BYTE' | 'BIT';
 }
 
@@ -81,7 +90,9 @@ export interface LcsIdxOptions {
 
 /** One match of {@link StringCommands.lcsIdx}: inclusive byte ranges in each value. */
 export interface LcsMatch {
+  /** Where the match is in the first value: first and last byte offsets. */
   key1: [start: number, end: number];
+  /** Where the match is in the second value: first and last byte offsets. */
   key2: [start: number, end: number];
   /** The match's length, with `withMatchLen`. */
   length?: number;
@@ -89,6 +100,7 @@ export interface LcsMatch {
 
 /** What {@link StringCommands.lcsIdx} resolves with: the matches, from the values' ends backwards. */
 export interface LcsIdx {
+  /** The matches, from the values' ends backwards. */
   matches: LcsMatch[];
   /** The length of the longest common subsequence. */
   len: number;

@@ -59,6 +59,7 @@ export type ReaderConstructor = new () => ReaderLike;
 /** An out-of-band RESP3 push frame (`>`): an array that answers no command. */
 export class PushReply extends Array<Reply> {}
 
+/** Limits of a {@link Reader}: a reply beyond either one is a ProtocolError. */
 export interface ReaderOptions {
   /** Deepest nesting of aggregates accepted. Default 1024. */
   maxDepth?: number;
