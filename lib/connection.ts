@@ -207,6 +207,7 @@ export class RedisConnection {
     this.#reader = config.parser ? new config.parser() : new Reader();
     this.#readerDecodes = 'encoding' in this.#reader;
     this.#encoding = config.encoding;
+    this.#subscriptions.encoding = config.encoding;
     this.#db = 0;
     this.#label = describeAddress(config);
     this.#address = config.path ?? [

@@ -100,7 +100,7 @@ describe('Channel', () => {
     });
 
     it('hands the decoder a Buffer when there is no encoding', async () => {
-      const channel = new Channel('c', false);
+      const channel = new Channel<false, Buffer>('c', false, { encoding: null });
       channel._put(b('xyz'));
       expect(
         await channel.get({ decoder: (message: Buffer) => Buffer.isBuffer(message) }),
@@ -270,7 +270,7 @@ describe('Channel', () => {
 
   describe('async iteration', () => {
     it('yields every message, then ends after a normal close', async () => {
-      const channel = new Channel('c', false);
+      const channel = new Channel<false, Buffer>('c', false, { encoding: null });
       channel._put(b('1'));
       channel._put(b('2'));
       setImmediate(() => {
@@ -301,7 +301,7 @@ describe('Channel', () => {
     });
 
     it('throws the exact loss error from the loop after draining', async () => {
-      const channel = new Channel('c', false);
+      const channel = new Channel<false, Buffer>('c', false, { encoding: null });
       const loss = new ConnectionClosedError('gone');
       channel._put(b('1'));
       setImmediate(() => {
@@ -380,7 +380,7 @@ describe('Channel', () => {
     });
 
     it('keeps up with many messages through a for-await loop', async () => {
-      const channel = new Channel('c', false);
+      const channel = new Channel<false, Buffer>('c', false, { encoding: null });
       const count = 100_000;
       let received = 0;
       let ordered = true;
