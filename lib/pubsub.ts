@@ -26,13 +26,26 @@ export type ChannelMessage<P extends boolean = boolean, T = Buffer, N = T> = P e
 
 /**
  * A message as a {@link Receiver} hands it out: `[channel, message]` for a plain channel, and
- * `[channel, [channelName, message]]` for a pattern. `channel.isPattern` tells them apart (the
- * compiler narrows the message on it). `M` is the Receiver's message type, `T` the message's after
- * the read's options and `N` the channel name's.
+ * `[channel, [channelName, message]]` for a pattern. `channel.isPattern` tells them apart at run
+ * time; for the compiler, `Array.isArray(message)` narrows the message (unless a decoder returns
+ * arrays). `M` is the Receiver's message type, `T` the message's after the read's options and `N`
+ * the channel name's.
  */
 export type ReceiverMessage<M = string | Buffer, T = M, N = T> =
   | [channel: Channel<false, M>, message: T]
   | [channel: Channel<true, M>, message: [channel: N, message: T]];
+
+/** A channel to subscribe to: a name (string or UTF-8 Buffer), or a Channel of that kind. */
+export type ChannelArg<P extends boolean = boolean> = string | Buffer | Channel<P>;
+
+/**
+ * What `subscribe()`, `psubscribe()` and `ssubscribe()` resolve with: one Channel per argument, in
+ * order, as a tuple, so `const [a, b] = await redis.subscribe('a', 'b')` needs no `undefined`
+ * check. A Channel passed in keeps its message type; a name gets the client's `S`.
+ */
+export type SubscribedChannels<A extends readonly unknown[], P extends boolean, S> = {
+  [K in keyof A]: A[K] extends Channel<P, infer M> ? Channel<P, M> : Channel<P, S>;
+};
 
 /** Turns a message into a value, e.g. `JSON.parse`. It runs after {@link GetOptions.encoding}. */
 export type Decoder<T = unknown> = (message: string | Buffer) => T;
@@ -268,6 +281,7 @@ export class Channel<P extends boolean = boolean, M = string | Buffer>
    * name a string). Rejects as {@link Channel.get} does, and with what `JSON.parse` threw for a
    * message that is not JSON (the message is consumed).
    */
+  getJson(): Promise<ChannelMessage<P, unknown, string>>;
   getJson(...extra: unknown[]): Promise<ChannelMessage<P, unknown, string>> {
     const refused = noArguments('Channel.getJson()', extra.length);
     if (refused !== undefined) return Promise.reject(refused);
@@ -283,6 +297,7 @@ export class Channel<P extends boolean = boolean, M = string | Buffer>
    * while (await channel.waitMessage()) console.log(await channel.get());
    * ```
    */
+  override waitMessage(): Promise<boolean>;
   override waitMessage(...extra: unknown[]): Promise<boolean> {
     if (this.#receiver) return Promise.reject(new TypeError(NOT_READABLE));
     const refused = noArguments('Channel.waitMessage()', extra.length);
@@ -373,7 +388,7 @@ export class Channel<P extends boolean = boolean, M = string | Buffer>
  * await conn.executePubsub('subscribe', receiver.channel('news'), receiver.channel('sport'));
  * await conn.executePubsub('psubscribe', receiver.pattern('alerts:*'));
  * for await (const [channel, message] of receiver) {
- *   if (channel.isPattern) console.log(channel.name, message[0], message[1]); // [channelName, text]
+ *   if (Array.isArray(message)) console.log(channel.name, ...message); // a pattern: [channelName, text]
  *   else console.log(channel.name, message); // text
  * }
  * ```
@@ -467,6 +482,7 @@ export class Receiver<M = string | Buffer>
   }
 
   /** Resolves `true` once a message is queued, `false` once stopped and drained. */
+  override waitMessage(): Promise<boolean>;
   override waitMessage(...extra: unknown[]): Promise<boolean> {
     const refused = noArguments('Receiver.waitMessage()', extra.length);
     if (refused !== undefined) return Promise.reject(refused);
