@@ -432,7 +432,9 @@ export class RedisConnection {
     if (!this.#resp3 && this.#inPubsubMode() && !PUBSUB_ALLOWED.has(upper)) {
       return Promise.reject(
         new RedisError(
-          `${upper} cannot be sent while the connection is subscribed`,
+          `${upper} cannot be sent while the connection is subscribed: RESP2 then allows only ` +
+            '(P|S)(UN)SUBSCRIBE, PING, QUIT and RESET. Send it from another connection (a second ' +
+            'client, or a pool, which subscribes on a connection of its own), or unsubscribe first',
           'REDMUX_ERR_PUBSUB_MODE',
         ),
       );
