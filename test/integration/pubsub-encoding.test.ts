@@ -118,6 +118,17 @@ describe('Channel decoding with the connection encoding', () => {
     });
   }
 
+  it('gives strings on a utf8 connection in RESP3 too, where messages are push frames', async () => {
+    const conn = await connection('utf8');
+    await conn.execute('HELLO', '3');
+    const name = uniqueKey('resp3');
+    await conn.executePubsub('subscribe', name);
+    const channel = found(conn.pubsubChannels, name);
+    await publish(publisher, name, 'pushed');
+    expect(await conn.execute('PING')).to.equal('PONG'); // RESP3 allows commands while subscribed
+    expect(await channel.get()).to.equal('pushed');
+  });
+
   it('gives a Channel made without an encoding the connection’s when it subscribes; one made with its own keeps it', async () => {
     const utf8 = await connection('utf8');
     const buffers = await connection();
