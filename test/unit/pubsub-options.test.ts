@@ -1,19 +1,11 @@
 import { expect } from 'chai';
 import { Channel, Receiver } from '../../lib/pubsub';
+import { rejection } from '../helpers/settle';
 
 const b = (text: string): Buffer => Buffer.from(text);
 
 /** A method called as plain JavaScript may call it, with arguments its types don't allow. */
 type Variadic = (...args: unknown[]) => unknown;
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe('Channel and Receiver options', () => {
   describe('the default encoding', () => {
