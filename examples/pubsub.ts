@@ -1,5 +1,6 @@
 // A tour of pub/sub: Channels read with for-await, pattern subscriptions, a Receiver gathering
-// several channels into one queue, subscribed mode, and what a lost connection looks like.
+// several channels into one queue, subscribed mode, and what a lost connection looks like. The
+// subscriber is a utf8 connection, so messages are strings unless a read asks for Buffers.
 //
 //   npx ts-node --transpile-only examples/pubsub.ts     # starts a throwaway redis-server
 //   REDIS_URL=redis://localhost:6379 npx ts-node --transpile-only examples/pubsub.ts
@@ -19,11 +20,11 @@ import { startRedis } from '../test/helpers/redis-server';
 async function tour(subscriber: RedisConnection, publisher: RedisConnection): Promise<void> {
   section('subscribe, then read with for await');
   show('SUBSCRIBE', await subscriber.executePubsub('subscribe', 'tour:news'));
-  const news = subscriber.pubsubChannels.get('tour:news') as Channel<false>;
+  const news = subscriber.pubsubChannels.get('tour:news') as Channel<false, string>;
   // Start reading first: the loop waits for messages, and ends once the channel is unsubscribed
   // and every queued message has been read.
   const reading = (async () => {
-    for await (const message of news.iter({ encoding: 'utf8' })) show('message', message);
+    for await (const message of news) show('message', message); // strings: the connection's encoding
     show('loop', 'ended: unsubscribed and drained');
   })();
   for (const headline of ['redmux 0.1', 'pub/sub lands', 'more soon']) {
@@ -37,10 +38,10 @@ async function tour(subscriber: RedisConnection, publisher: RedisConnection): Pr
 
   section('psubscribe: messages carry the channel name');
   await subscriber.executePubsub('psubscribe', 'tour:alerts:*');
-  const alerts = subscriber.pubsubPatterns.get('tour:alerts:*') as Channel<true>;
+  const alerts = subscriber.pubsubPatterns.get('tour:alerts:*') as Channel<true, string>;
   await publisher.execute('PUBLISH', 'tour:alerts:disk', 'disk 91% full');
   await publisher.execute('PUBLISH', 'tour:alerts:cpu', JSON.stringify({ load: 7.5 }));
-  show('raw (Buffers)', await alerts.get());
+  show('encoding: null', await alerts.get({ encoding: null })); // Buffers, for this read only
   show('getJson()', await alerts.getJson());
   await subscriber.executePubsub('punsubscribe');
 
@@ -60,7 +61,7 @@ async function tour(subscriber: RedisConnection, publisher: RedisConnection): Pr
   // Every message arrives as [sender, message] (for a pattern: [sender, [channelName, message]]),
   // in the order the server sent them.
   let count = 0;
-  for await (const [sender, message] of receiver.iter({ encoding: 'utf8' })) {
+  for await (const [sender, message] of receiver) {
     show(`from ${sender.name}`, message);
     if (++count === 3) break; // leaving the loop neither closes the receiver nor loses a message
   }
@@ -75,9 +76,9 @@ async function tour(subscriber: RedisConnection, publisher: RedisConnection): Pr
   try {
     await subscriber.execute('GET', 'tour:key');
   } catch (err) {
-    if (err instanceof RedisError) show('GET refused', err.code);
+    if (err instanceof RedisError) show('GET refused', `${err.code}: ${err.message}`);
   }
-  show('PING', await subscriber.executeWith({ encoding: 'utf8' }, 'PING'));
+  show('PING', await subscriber.execute('PING'));
   await subscriber.executePubsub('unsubscribe');
   await subscriber.executePubsub('punsubscribe');
   show('inPubsub', subscriber.inPubsub);
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
   console.log(
     `redmux pub/sub tour against ${server ? `a throwaway redis-server on port ${server.port}` : 'REDIS_URL'}`,
   );
-  const subscriber = await createConnection(address);
+  const subscriber = await createConnection(address, { encoding: 'utf8' });
   const publisher = await createConnection(address);
   try {
     await tour(subscriber, publisher);

@@ -207,6 +207,7 @@ export class RedisConnection {
     this.#reader = config.parser ? new config.parser() : new Reader();
     this.#readerDecodes = 'encoding' in this.#reader;
     this.#encoding = config.encoding;
+    this.#subscriptions.encoding = config.encoding;
     this.#db = 0;
     this.#label = describeAddress(config);
     this.#address = config.path ?? [
@@ -434,7 +435,9 @@ export class RedisConnection {
     if (!this.#resp3 && this.#inPubsubMode() && !PUBSUB_ALLOWED.has(upper)) {
       return Promise.reject(
         new RedisError(
-          `${upper} cannot be sent while the connection is subscribed`,
+          `${upper} cannot be sent while the connection is subscribed: RESP2 then allows only ` +
+            '(P|S)(UN)SUBSCRIBE, PING, QUIT and RESET. Send it from another connection (a second ' +
+            'client, or a pool, which subscribes on a connection of its own), or unsubscribe first',
           'REDMUX_ERR_PUBSUB_MODE',
         ),
       );

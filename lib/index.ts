@@ -37,7 +37,16 @@ export type {
   LcsMatch,
   SetOptions,
 } from './commands/string';
-export type { ChannelMessage, Decoder, GetOptions } from './pubsub';
+export type {
+  ChannelArg,
+  ChannelMessage,
+  ChannelOptions,
+  ChannelOptionsArg,
+  Decoder,
+  GetOptions,
+  ReceiverMessage,
+  SubscribedChannels,
+} from './pubsub';
 export * from './errors';
 export type { CursorOptions } from './commands/base';
 export type { HRandFieldOptions, HScanOptions } from './commands/hash';

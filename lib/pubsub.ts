@@ -3,30 +3,59 @@
  * pattern until the application reads them; a {@link Receiver} gathers the messages of many
  * channels and patterns into one queue (aioredis's multi-producer, single-consumer `Receiver`).
  *
+ * Messages are decoded when they are read, with the encoding of the connection they were
+ * subscribed on unless the Channel (or Receiver) was made with its own, or the read asks for
+ * another: on a `utf8` client they are strings, on a client without an encoding Buffers.
+ *
  * @module
  */
 
-import Denque from 'denque';
-import { ChannelClosedError } from './errors';
+import { MessageQueue, refusedIterator } from './message-queue';
+import { optionsError } from './strict';
 
 /**
  * A message as a {@link Channel} hands it out. On a pattern channel (`P` = `true`) it is the tuple
  * `[channelName, message]`, the name of the channel the message was published to first; on a plain
  * channel it is the message alone. `T` is the message's type (`Buffer`, `string`, or what a
- * decoder returned) and `N` the channel name's (`Buffer`, or `string` with an `encoding`).
+ * decoder returned) and `N` the channel name's (`Buffer` or `string`, as `T` unless a decoder
+ * changed the message's).
  */
-export type ChannelMessage<P extends boolean = boolean, T = Buffer, N = Buffer> = P extends true
+export type ChannelMessage<P extends boolean = boolean, T = Buffer, N = T> = P extends true
   ? [channel: N, message: T]
   : T;
+
+/**
+ * A message as a {@link Receiver} hands it out: `[channel, message]` for a plain channel, and
+ * `[channel, [channelName, message]]` for a pattern. `channel.isPattern` tells them apart at run
+ * time; for the compiler, `Array.isArray(message)` narrows the message (unless a decoder returns
+ * arrays). `M` is the Receiver's message type, `T` the message's after the read's options and `N`
+ * the channel name's.
+ */
+export type ReceiverMessage<M = string | Buffer, T = M, N = T> =
+  | [channel: Channel<false, M>, message: T]
+  | [channel: Channel<true, M>, message: [channel: N, message: T]];
+
+/** A channel to subscribe to: a name (string or UTF-8 Buffer), or a Channel of that kind. */
+export type ChannelArg<P extends boolean = boolean> = string | Buffer | Channel<P>;
+
+/**
+ * What `subscribe()`, `psubscribe()` and `ssubscribe()` resolve with: one Channel per argument, in
+ * order, as a tuple, so `const [a, b] = await redis.subscribe('a', 'b')` needs no `undefined`
+ * check. A Channel passed in keeps its message type; a name gets the client's `S`.
+ */
+export type SubscribedChannels<A extends readonly unknown[], P extends boolean, S> = {
+  [K in keyof A]: A[K] extends Channel<P, infer M> ? Channel<P, M> : Channel<P, S>;
+};
 
 /** Turns a message into a value, e.g. `JSON.parse`. It runs after {@link GetOptions.encoding}. */
 export type Decoder<T = unknown> = (message: string | Buffer) => T;
 
-/** How {@link Channel.get} and {@link Channel.iter} decode each message. */
+/** How {@link Channel.get}, {@link Channel.iter}, {@link Receiver.get} and {@link Receiver.iter} decode each message. */
 export interface GetOptions {
   /**
    * Decode the message, and on a pattern channel the channel name, to a string with this
-   * encoding. Default `null`: both stay Buffers.
+   * encoding; `null` keeps both Buffers. Default: the Channel's {@link Channel.encoding} (the
+   * connection's, e.g. strings on a `utf8` client).
    */
   encoding?: BufferEncoding | null;
   /**
@@ -36,210 +65,97 @@ export interface GetOptions {
   decoder?: Decoder;
 }
 
+/** Options of `new Channel()` and `new Receiver()`. */
+export interface ChannelOptions {
+  /**
+   * How reads decode messages when they don't say: an encoding gives strings, `null` Buffers.
+   * Default: the encoding of the connection the Channel is subscribed on, learnt when it subscribes
+   * (a Receiver's channels each learn their own).
+   */
+  encoding?: BufferEncoding | null;
+}
+
+/**
+ * The options `new Channel<P, M>()` and `new Receiver<M>()` need so that the message type `M` holds:
+ * `{ encoding }` for `string`, `{ encoding: null }` for `Buffer`, anything when `M` is left as
+ * `string | Buffer` (the connection's encoding decides).
+ */
+export type ChannelOptionsArg<M> = [string | Buffer] extends [M]
+  ? [options?: ChannelOptions]
+  : [M] extends [string]
+    ? [options: { encoding: BufferEncoding }]
+    : [M] extends [Buffer]
+      ? [options: { encoding: null }]
+      : [options?: ChannelOptions];
+
 // The shapes of GetOptions that the overloads of get() and iter() type precisely.
-type AsBuffers = { encoding?: null; decoder?: undefined };
+type AsDefault = { encoding?: undefined; decoder?: undefined };
+type AsBuffers = { encoding: null; decoder?: undefined };
 type AsStrings = { encoding: BufferEncoding; decoder?: undefined };
+type DecodeDefault<M, T> = { encoding?: undefined; decoder: (message: M) => T };
 type DecodeStrings<T> = { encoding: BufferEncoding; decoder: (message: string) => T };
-type DecodeBuffers<T> = { encoding?: null; decoder: (message: Buffer) => T };
+type DecodeBuffers<T> = { encoding: null; decoder: (message: Buffer) => T };
 /** Any of them: a decoder takes a string after an encoding, a Buffer without one. */
 type DecodeOptions = { encoding?: BufferEncoding | null; decoder?: (message: never) => unknown };
 
 /** A raw message as the connection hands it over. */
 type RawMessage = Buffer | [channel: Buffer, message: Buffer];
 
-/** The state an iterator shares with its parked `next()` calls. */
-interface IteratorState {
-  finished: boolean;
-}
+const GET_OPTIONS: ReadonlySet<string> = new Set(['encoding', 'decoder']);
+const CONSTRUCTOR_OPTIONS: ReadonlySet<string> = new Set(['encoding']);
 
-/** A `get()` or iterator `next()` parked until a message arrives or the channel closes. */
-interface Reader {
-  readonly options: DecodeOptions | undefined;
-  /** Set for an iterator's `next()`, which resolves an `IteratorResult` instead of the message. */
-  readonly iterator: IteratorState | undefined;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (reason: unknown) => void;
-}
-
-/** A parked `waitMessage()`. */
-interface Watcher {
-  readonly resolve: (available: boolean) => void;
-  readonly reject: (reason: unknown) => void;
-}
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-
-function decodeOne(message: Buffer, options: DecodeOptions): unknown {
-  const decoded = options.encoding ? message.toString(options.encoding) : message;
-  // The overloads pair a string decoder with an encoding and a Buffer decoder without one.
-  return options.decoder ? (options.decoder as Decoder)(decoded) : decoded;
-}
-
-function decode(raw: RawMessage, options: DecodeOptions | undefined): unknown {
-  if (options === undefined) return raw;
-  if (!Array.isArray(raw)) return decodeOne(raw, options);
-  const [channel, message] = raw;
-  return [
-    options.encoding ? channel.toString(options.encoding) : channel,
-    decodeOne(message, options),
-  ];
-}
+/** A Receiver's channels are made by it: the constructor learns its Receiver by this key. */
+const kReceiver = Symbol('receiver');
+type InternalOptions = ChannelOptions & { [kReceiver]?: Receiver<unknown> };
 
 /**
- * The queue both {@link Channel} and {@link Receiver} are: messages in, reads out in FIFO order,
- * an end after a normal close, and the loss error after a lost connection (once drained).
+ * Why a read's arguments are refused, or undefined: more than one argument, options that are not
+ * a plain object or have a key other than `encoding` and `decoder`, or values of the wrong kind.
+ * Checked before a message is taken, so a refused read consumes nothing.
  */
-abstract class MessageQueue<Raw> {
-  readonly #queue = new Denque<Raw>();
-  /** Parked reads. Non-empty only while the queue is empty: `push` hands a message to them first. */
-  readonly #readers = new Denque<Reader>();
-  #watchers: Watcher[] = [];
-  #closed = false;
-  #error: Error | undefined = undefined;
-
-  /** Turns a queued message into what a read returns. */
-  protected abstract decodeRaw(raw: Raw, options: DecodeOptions | undefined): unknown;
-
-  /** `true` until the queue is closed and every queued message has been read. */
-  get isActive(): boolean {
-    return !this.#closed || this.#queue.length > 0;
+function readError(where: string, options: unknown, extra: number): TypeError | undefined {
+  if (extra > 0) return new TypeError(`${where} takes at most 1 argument, got ${extra + 1}`);
+  if (options === undefined) return undefined;
+  const refused = optionsError(where, options, GET_OPTIONS);
+  if (refused !== undefined) return refused;
+  const { encoding, decoder } = options as GetOptions;
+  if (encoding != null && !isEncoding(encoding)) {
+    return new TypeError(`${where} option 'encoding' must be a Buffer encoding or null`);
   }
-
-  /** How many received messages are queued, not yet read. */
-  get queueLength(): number {
-    return this.#queue.length;
+  if (decoder !== undefined && typeof decoder !== 'function') {
+    return new TypeError(`${where} option 'decoder' must be a function`);
   }
+  return undefined;
+}
 
-  /** Whether no more messages will be queued. */
-  protected get isClosed(): boolean {
-    return this.#closed;
-  }
+/** `where` takes no arguments: the TypeError for `count` of them, or undefined when there are none. */
+function noArguments(where: string, count: number): TypeError | undefined {
+  return count === 0 ? undefined : new TypeError(`${where} takes no arguments, got ${count}`);
+}
 
-  /**
-   * Resolves `true` as soon as a message is queued (without taking it), `false` once closed
-   * normally and drained; rejects with the connection's error if it was lost and drained.
-   */
-  waitMessage(): Promise<boolean> {
-    if (this.#queue.length > 0) return Promise.resolve(true);
-    if (this.#closed) return this.#error ? Promise.reject(this.#error) : Promise.resolve(false);
-    return new Promise((resolve, reject) => this.#watchers.push({ resolve, reject }));
+/** Checks constructor options: a sync throw, as a constructor has no promise to reject. */
+function checkConstructorOptions(where: string, options: unknown): ChannelOptions {
+  const refused = optionsError(where, options, CONSTRUCTOR_OPTIONS);
+  if (refused !== undefined) throw refused;
+  const encoding = (options as ChannelOptions | undefined)?.encoding;
+  if (encoding != null && !isEncoding(encoding)) {
+    throw new TypeError(`${where} option 'encoding' must be a Buffer encoding or null`);
   }
+  return (options ?? {}) as ChannelOptions;
+}
 
-  protected read(options: DecodeOptions | undefined): Promise<unknown> {
-    const raw = this.#queue.shift();
-    if (raw !== undefined) {
-      try {
-        return Promise.resolve(this.decodeRaw(raw, options));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    if (this.#closed) return Promise.reject(this.#error ?? new ChannelClosedError());
-    return new Promise((resolve, reject) => {
-      this.#readers.push({ options, iterator: undefined, resolve, reject });
-    });
-  }
+function isEncoding(value: unknown): value is BufferEncoding {
+  return typeof value === 'string' && Buffer.isEncoding(value);
+}
 
-  protected iterate(options: DecodeOptions | undefined): AsyncIterableIterator<unknown> {
-    const state: IteratorState = { finished: false };
-    const iterator: AsyncIterableIterator<unknown> = {
-      next: (): Promise<IteratorResult<unknown>> => {
-        if (state.finished) return Promise.resolve(DONE);
-        const raw = this.#queue.shift();
-        if (raw !== undefined) {
-          try {
-            return Promise.resolve({ done: false, value: this.decodeRaw(raw, options) });
-          } catch (error) {
-            return Promise.reject(error);
-          }
-        }
-        if (this.#closed) {
-          state.finished = true;
-          return this.#error ? Promise.reject(this.#error) : Promise.resolve(DONE);
-        }
-        return new Promise((resolve, reject) => {
-          const resolveAny = resolve as (value: unknown) => void;
-          this.#readers.push({ options, iterator: state, resolve: resolveAny, reject });
-        });
-      },
-      return: (): Promise<IteratorResult<unknown>> => {
-        state.finished = true;
-        this.#release(state);
-        return Promise.resolve(DONE);
-      },
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
-  }
-
-  /** Queues a message, or hands it straight to the oldest waiting reader. Ignored once closed. */
-  protected push(raw: Raw): void {
-    if (this.#closed) return;
-    const reader = this.#readers.shift();
-    if (reader !== undefined) {
-      this.#deliver(reader, raw);
-      return;
-    }
-    this.#queue.push(raw);
-    if (this.#watchers.length > 0) {
-      const watchers = this.#watchers;
-      this.#watchers = [];
-      for (const watcher of watchers) watcher.resolve(true);
-    }
-  }
-
-  /**
-   * Closes the queue: queued messages can still be read, then reads end (no `error`) or reject
-   * with `error` (the connection was lost). Only the first call counts.
-   */
-  protected end(error?: Error): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#error = error;
-    // Reads only wait while the queue is empty, so every one of them can be settled now.
-    const readers = this.#readers.toArray();
-    this.#readers.clear();
-    for (const reader of readers) this.#settleClosed(reader);
-    const watchers = this.#watchers;
-    this.#watchers = [];
-    for (const watcher of watchers) {
-      if (error) watcher.reject(error);
-      else watcher.resolve(false);
-    }
-  }
-
-  #deliver(reader: Reader, raw: Raw): void {
-    let value: unknown;
-    try {
-      value = this.decodeRaw(raw, reader.options);
-    } catch (error) {
-      // A throwing decoder fails this one read; it must not escape into the connection's reader.
-      reader.reject(error);
-      return;
-    }
-    reader.resolve(reader.iterator ? { done: false, value } : value);
-  }
-
-  /** Settles a parked read of a closed queue. */
-  #settleClosed(reader: Reader): void {
-    if (reader.iterator) reader.iterator.finished = true;
-    if (this.#error) reader.reject(this.#error);
-    else if (reader.iterator) reader.resolve(DONE);
-    else reader.reject(new ChannelClosedError());
-  }
-
-  /** Ends an iterator's parked `next()` calls (its `return()`), leaving other readers in place. */
-  #release(state: IteratorState): void {
-    const released: Reader[] = [];
-    for (let i = this.#readers.length - 1; i >= 0; i--) {
-      const reader = this.#readers.peekAt(i);
-      if (reader?.iterator === state) {
-        this.#readers.removeOne(i);
-        released.unshift(reader);
-      }
-    }
-    for (const reader of released) reader.resolve(DONE);
-  }
+function decodeOne(
+  message: Buffer,
+  encoding: BufferEncoding | null,
+  decoder: DecodeOptions['decoder'],
+): unknown {
+  const decoded = encoding ? message.toString(encoding) : message;
+  // The overloads pair a string decoder with an encoding and a Buffer decoder without one.
+  return decoder ? (decoder as Decoder)(decoded) : decoded;
 }
 
 const NOT_READABLE = 'messages of a Receiver channel are read from the Receiver';
@@ -248,6 +164,9 @@ const NOT_READABLE = 'messages of a Receiver channel are read from the Receiver'
  * The queue of messages received on one subscribed channel (`isPattern` false) or pattern
  * (`isPattern` true, each message `[channelName, message]`). The connection fills it; read it with
  * `for await`, {@link Channel.get} or {@link Channel.waitMessage}.
+ *
+ * Messages are decoded with {@link Channel.encoding} unless a read says otherwise: strings on a
+ * connection or client created with `encoding: 'utf8'`, Buffers on one without an encoding.
  *
  * Unsubscribing closes the channel: reads still return every message already queued, then the
  * iteration ends ({@link Channel.get} rejects with `ChannelClosedError`). Losing the connection
@@ -262,43 +181,65 @@ const NOT_READABLE = 'messages of a Receiver channel are read from the Receiver'
  *
  * @example
  * ```ts
- * await conn.executePubsub('subscribe', 'news');
- * for await (const message of conn.pubsubChannels.get('news')!) {
- *   console.log(message.toString()); // a Buffer; channel.iter({ encoding: 'utf8' }) gives strings
- * }
+ * const redis = await createRedis('redis://localhost', { encoding: 'utf8' });
+ * const [news] = await redis.subscribe('news'); // Channel<false, string>
+ * for await (const message of news) console.log(message); // strings; news.iter({ encoding: null }) gives Buffers
  * // here: unsubscribed and every message read (a lost connection throws from the loop instead)
  * ```
  *
  * @typeParam P - `true` for a pattern channel, `false` for a plain one, `boolean` when unknown.
+ * @typeParam M - A message's type when a read gives no `encoding`: `string`, `Buffer`, or
+ *   `string | Buffer` while it depends on the connection the Channel is subscribed on.
  */
-export class Channel<P extends boolean = boolean>
-  extends MessageQueue<RawMessage>
-  implements AsyncIterable<ChannelMessage<P>>
+export class Channel<P extends boolean = boolean, M = string | Buffer>
+  extends MessageQueue<RawMessage, DecodeOptions>
+  implements AsyncIterable<ChannelMessage<P, M>>
 {
   /** The channel name or pattern; a Buffer name is decoded as UTF-8. */
   readonly name: string;
   /** Whether this is a pattern (PSUBSCRIBE) channel, whose messages are `[channelName, message]`. */
   readonly isPattern: P;
   /** Set for a {@link Receiver}'s channel: its messages go to the Receiver's queue instead. */
-  readonly #receiver: Receiver | undefined;
+  readonly #receiver: Receiver<unknown> | undefined;
+  /** Undefined until given or learnt from the connection on subscribing. */
+  #encoding: BufferEncoding | null | undefined;
 
   /**
    * @param name - The channel name or pattern.
    * @param isPattern - `true` for a pattern channel (PSUBSCRIBE).
+   * @param options - `encoding`: how reads decode messages by default (see {@link ChannelOptions});
+   *   without it, the connection's, learnt on subscribing. Unknown keys throw TypeError.
+   *
+   * @example
+   * ```ts
+   * const mine = new Channel<false, string>('news', false, { encoding: 'utf8' });
+   * await conn.executePubsub('subscribe', mine);
+   * ```
    */
-  constructor(name: string | Buffer, isPattern: P, receiver?: Receiver) {
+  constructor(name: string | Buffer, isPattern: P, ...[options]: ChannelOptionsArg<M>) {
     super();
     if (typeof name !== 'string' && !Buffer.isBuffer(name)) {
       throw new TypeError('Channel name must be a string or a Buffer');
     }
+    const checked = checkConstructorOptions('new Channel()', options) as InternalOptions;
     this.name = typeof name === 'string' ? name : name.toString('utf8');
     this.isPattern = isPattern;
-    this.#receiver = receiver;
+    this.#receiver = checked[kReceiver];
+    this.#encoding = checked.encoding;
+  }
+
+  /**
+   * How reads decode messages when they don't say: an encoding gives strings, `null` Buffers.
+   * `undefined` until the Channel is subscribed, when it wasn't made with one: it then takes the
+   * connection's.
+   */
+  get encoding(): BufferEncoding | null | undefined {
+    return this.#encoding;
   }
 
   /** The Receiver this channel feeds, if any. */
-  get receiver(): Receiver | undefined {
-    return this.#receiver;
+  get receiver(): Receiver<M> | undefined {
+    return this.#receiver as Receiver<M> | undefined;
   }
 
   /** @internal Closed channels are never subscribed again (executePubsub checks). */
@@ -307,22 +248,43 @@ export class Channel<P extends boolean = boolean>
   }
 
   /**
-   * The next message, waiting for one if the queue is empty: a Buffer, a string with `encoding`,
-   * or the `decoder`'s result. Rejects with `ChannelClosedError` once the channel is unsubscribed
-   * and drained, or with the connection's error if it was lost.
+   * @internal The connection it is subscribed on has this encoding: it becomes the Channel's
+   * unless the Channel already has one (given, or learnt on another connection first).
    */
-  get(options?: AsBuffers): Promise<ChannelMessage<P>>;
-  get(options: AsStrings): Promise<ChannelMessage<P, string, string>>;
+  _bind(encoding: BufferEncoding | null): void {
+    if (this.#encoding === undefined) this.#encoding = encoding;
+  }
+
+  /**
+   * The next message, waiting for one if the queue is empty: decoded with the Channel's
+   * {@link Channel.encoding} (a string on a `utf8` client), or as `options` say (`encoding: null`
+   * gives a Buffer; `decoder` runs after the encoding). Rejects with `ChannelClosedError` once the
+   * channel is unsubscribed and drained, or with the connection's error if it was lost; with
+   * TypeError, taking no message, for options it does not understand.
+   */
+  get(options?: AsDefault): Promise<ChannelMessage<P, M>>;
+  get(options: AsBuffers): Promise<ChannelMessage<P, Buffer>>;
+  get(options: AsStrings): Promise<ChannelMessage<P, string>>;
+  get<T>(options: DecodeDefault<M, T>): Promise<ChannelMessage<P, T, M>>;
   get<T>(options: DecodeStrings<T>): Promise<ChannelMessage<P, T, string>>;
   get<T>(options: DecodeBuffers<T>): Promise<ChannelMessage<P, T, Buffer>>;
   get(options?: GetOptions): Promise<ChannelMessage<P, unknown, string | Buffer>>;
-  get(options?: DecodeOptions): Promise<unknown> {
+  get(options?: DecodeOptions, ...extra: unknown[]): Promise<unknown> {
     if (this.#receiver) return Promise.reject(new TypeError(NOT_READABLE));
+    const refused = readError('Channel.get()', options, extra.length);
+    if (refused !== undefined) return Promise.reject(refused);
     return this.read(options);
   }
 
-  /** The next message decoded as UTF-8 JSON (on a pattern channel: `[channelName, value]`). */
-  getJson(): Promise<ChannelMessage<P, unknown, string>> {
+  /**
+   * The next message decoded as UTF-8 JSON (on a pattern channel: `[channelName, value]`, the
+   * name a string). Rejects as {@link Channel.get} does, and with what `JSON.parse` threw for a
+   * message that is not JSON (the message is consumed).
+   */
+  getJson(): Promise<ChannelMessage<P, unknown, string>>;
+  getJson(...extra: unknown[]): Promise<ChannelMessage<P, unknown, string>> {
+    const refused = noArguments('Channel.getJson()', extra.length);
+    if (refused !== undefined) return Promise.reject(refused);
     return this.get({ encoding: 'utf8', decoder: JSON.parse });
   }
 
@@ -332,11 +294,14 @@ export class Channel<P extends boolean = boolean>
    *
    * @example
    * ```ts
-   * while (await channel.waitMessage()) console.log(await channel.get({ encoding: 'utf8' }));
+   * while (await channel.waitMessage()) console.log(await channel.get());
    * ```
    */
-  override waitMessage(): Promise<boolean> {
+  override waitMessage(): Promise<boolean>;
+  override waitMessage(...extra: unknown[]): Promise<boolean> {
     if (this.#receiver) return Promise.reject(new TypeError(NOT_READABLE));
+    const refused = noArguments('Channel.waitMessage()', extra.length);
+    if (refused !== undefined) return Promise.reject(refused);
     return super.waitMessage();
   }
 
@@ -344,26 +309,25 @@ export class Channel<P extends boolean = boolean>
    * An async iterator over the messages, decoded as {@link Channel.get} does. It ends once the
    * channel is unsubscribed and drained, and throws the connection's error if it was lost.
    * Leaving the loop early (`break`, `return()`) neither closes the channel nor loses a message:
-   * what is still queued stays for the next reader.
+   * what is still queued stays for the next reader. Options it does not understand make its
+   * first `next()` reject with TypeError (never a synchronous throw).
    */
-  iter(options?: AsBuffers): AsyncIterableIterator<ChannelMessage<P>>;
-  iter(options: AsStrings): AsyncIterableIterator<ChannelMessage<P, string, string>>;
+  iter(options?: AsDefault): AsyncIterableIterator<ChannelMessage<P, M>>;
+  iter(options: AsBuffers): AsyncIterableIterator<ChannelMessage<P, Buffer>>;
+  iter(options: AsStrings): AsyncIterableIterator<ChannelMessage<P, string>>;
+  iter<T>(options: DecodeDefault<M, T>): AsyncIterableIterator<ChannelMessage<P, T, M>>;
   iter<T>(options: DecodeStrings<T>): AsyncIterableIterator<ChannelMessage<P, T, string>>;
   iter<T>(options: DecodeBuffers<T>): AsyncIterableIterator<ChannelMessage<P, T, Buffer>>;
   iter(options?: GetOptions): AsyncIterableIterator<ChannelMessage<P, unknown, string | Buffer>>;
-  iter(options?: DecodeOptions): AsyncIterableIterator<unknown> {
-    if (this.#receiver) {
-      const refused: AsyncIterableIterator<unknown> = {
-        next: () => Promise.reject(new TypeError(NOT_READABLE)),
-        [Symbol.asyncIterator]: () => refused,
-      };
-      return refused;
-    }
+  iter(options?: DecodeOptions, ...extra: unknown[]): AsyncIterableIterator<unknown> {
+    if (this.#receiver) return refusedIterator(new TypeError(NOT_READABLE));
+    const refused = readError('Channel.iter()', options, extra.length);
+    if (refused !== undefined) return refusedIterator(refused);
     return this.iterate(options);
   }
 
   /** `iter()` with default options, so that `for await (const message of channel)` works. */
-  [Symbol.asyncIterator](): AsyncIterableIterator<ChannelMessage<P>> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<ChannelMessage<P, M>> {
     return this.iter();
   }
 
@@ -390,8 +354,17 @@ export class Channel<P extends boolean = boolean>
     this.#receiver?._closed(this, error);
   }
 
+  /** @internal A raw message of this channel as a read with `options` returns it (the Receiver's too). */
+  _decode(raw: RawMessage, options: DecodeOptions | undefined): unknown {
+    const encoding = options?.encoding === undefined ? (this.#encoding ?? null) : options.encoding;
+    const decoder = options?.decoder;
+    if (!Array.isArray(raw)) return decodeOne(raw, encoding, decoder);
+    const [channel, message] = raw;
+    return [encoding ? channel.toString(encoding) : channel, decodeOne(message, encoding, decoder)];
+  }
+
   protected decodeRaw(raw: RawMessage, options: DecodeOptions | undefined): unknown {
-    return decode(raw, options);
+    return this._decode(raw, options);
   }
 }
 
@@ -401,44 +374,68 @@ export class Channel<P extends boolean = boolean>
  * message then arrives here as `[channel, message]` (on a pattern: `[channel, [channelName,
  * message]]`), in the order the server sent them.
  *
+ * Each message is decoded with its channel's {@link Channel.encoding} unless a read says
+ * otherwise: the Receiver's own when it was made with one, else that of the connection the channel
+ * was subscribed on (strings on a `utf8` connection).
+ *
  * Reads end once {@link Receiver.stop} was called and the queue drained; unsubscribing every
  * channel does not end them, since more may be subscribed. A lost connection makes reads reject
  * with its error once the queue is drained.
  *
  * @example
  * ```ts
- * const receiver = new Receiver();
+ * const receiver = new Receiver<string>({ encoding: 'utf8' });
  * await conn.executePubsub('subscribe', receiver.channel('news'), receiver.channel('sport'));
  * await conn.executePubsub('psubscribe', receiver.pattern('alerts:*'));
- * for await (const [channel, message] of receiver.iter({ encoding: 'utf8' })) {
- *   console.log(channel.name, message); // on the pattern: message is [channelName, text]
+ * for await (const [channel, message] of receiver) {
+ *   if (Array.isArray(message)) console.log(channel.name, ...message); // a pattern: [channelName, text]
+ *   else console.log(channel.name, message); // text
  * }
  * ```
+ *
+ * @typeParam M - A message's type when a read gives no `encoding`: `string` or `Buffer` when the
+ *   Receiver is made with a matching `encoding`, else `string | Buffer` (the connection decides).
  */
-export class Receiver
-  extends MessageQueue<[Channel, RawMessage]>
-  implements AsyncIterable<[Channel, unknown]>
+export class Receiver<M = string | Buffer>
+  extends MessageQueue<[Channel<boolean, M>, RawMessage], DecodeOptions>
+  implements AsyncIterable<ReceiverMessage<M>>
 {
-  readonly #channels = new Map<string, Channel<false>>();
-  readonly #patterns = new Map<string, Channel<true>>();
+  readonly #channels = new Map<string, Channel<false, M>>();
+  readonly #patterns = new Map<string, Channel<true, M>>();
+  readonly #encoding: BufferEncoding | null | undefined;
+
+  /**
+   * @param options - `encoding`: how its channels' messages are decoded by default (see
+   *   {@link ChannelOptions}); without it, each channel takes its connection's on subscribing.
+   *   Unknown keys throw TypeError.
+   */
+  constructor(...[options]: ChannelOptionsArg<M>) {
+    super();
+    this.#encoding = checkConstructorOptions('new Receiver()', options).encoding;
+  }
+
+  /** The encoding given to the constructor, which its channels decode with; undefined when none. */
+  get encoding(): BufferEncoding | null | undefined {
+    return this.#encoding;
+  }
 
   /** A channel whose messages come to this receiver; the same one for the same name until it closes. */
-  channel(name: string | Buffer): Channel<false> {
+  channel(name: string | Buffer): Channel<false, M> {
     return this.#sender(this.#channels, name, false);
   }
 
   /** A pattern whose messages come to this receiver as `[channelName, message]`. */
-  pattern(pattern: string | Buffer): Channel<true> {
+  pattern(pattern: string | Buffer): Channel<true, M> {
     return this.#sender(this.#patterns, pattern, true);
   }
 
   /** The receiver's channels that are not closed, by name. */
-  get channels(): ReadonlyMap<string, Channel<false>> {
+  get channels(): ReadonlyMap<string, Channel<false, M>> {
     return this.#channels;
   }
 
   /** The receiver's patterns that are not closed, by pattern. */
-  get patterns(): ReadonlyMap<string, Channel<true>> {
+  get patterns(): ReadonlyMap<string, Channel<true, M>> {
     return this.#patterns;
   }
 
@@ -449,20 +446,51 @@ export class Receiver
   }
 
   /**
-   * The next `[channel, message]`, the message decoded as {@link Channel.get} does. Rejects with
-   * ChannelClosedError once stopped and drained, or with the connection's error after a loss.
+   * The next `[channel, message]`, the message decoded as {@link Channel.get} does (its channel's
+   * encoding by default). Rejects with ChannelClosedError once stopped and drained, with the
+   * connection's error after a loss, and with TypeError, taking nothing, for options it does not
+   * understand.
    */
-  get(options?: GetOptions): Promise<[Channel, unknown]> {
-    return this.read(options) as Promise<[Channel, unknown]>;
+  get(options?: AsDefault): Promise<ReceiverMessage<M>>;
+  get(options: AsBuffers): Promise<ReceiverMessage<M, Buffer>>;
+  get(options: AsStrings): Promise<ReceiverMessage<M, string>>;
+  get<T>(options: DecodeDefault<M, T>): Promise<ReceiverMessage<M, T, M>>;
+  get<T>(options: DecodeStrings<T>): Promise<ReceiverMessage<M, T, string>>;
+  get<T>(options: DecodeBuffers<T>): Promise<ReceiverMessage<M, T, Buffer>>;
+  get(options?: GetOptions): Promise<ReceiverMessage<M, unknown, string | Buffer>>;
+  get(options?: DecodeOptions, ...extra: unknown[]): Promise<unknown> {
+    const refused = readError('Receiver.get()', options, extra.length);
+    if (refused !== undefined) return Promise.reject(refused);
+    return this.read(options);
   }
 
-  /** `[channel, message]` pairs until {@link stop} and the queue is drained. */
-  iter(options?: GetOptions): AsyncIterableIterator<[Channel, unknown]> {
-    return this.iterate(options) as AsyncIterableIterator<[Channel, unknown]>;
+  /**
+   * `[channel, message]` pairs, decoded as {@link Receiver.get} does, until {@link stop} and the
+   * queue is drained. Options it does not understand make its first `next()` reject with TypeError.
+   */
+  iter(options?: AsDefault): AsyncIterableIterator<ReceiverMessage<M>>;
+  iter(options: AsBuffers): AsyncIterableIterator<ReceiverMessage<M, Buffer>>;
+  iter(options: AsStrings): AsyncIterableIterator<ReceiverMessage<M, string>>;
+  iter<T>(options: DecodeDefault<M, T>): AsyncIterableIterator<ReceiverMessage<M, T, M>>;
+  iter<T>(options: DecodeStrings<T>): AsyncIterableIterator<ReceiverMessage<M, T, string>>;
+  iter<T>(options: DecodeBuffers<T>): AsyncIterableIterator<ReceiverMessage<M, T, Buffer>>;
+  iter(options?: GetOptions): AsyncIterableIterator<ReceiverMessage<M, unknown, string | Buffer>>;
+  iter(options?: DecodeOptions, ...extra: unknown[]): AsyncIterableIterator<unknown> {
+    const refused = readError('Receiver.iter()', options, extra.length);
+    if (refused !== undefined) return refusedIterator(refused);
+    return this.iterate(options);
   }
 
-  /** `iter()` with default options, for `for await (const [channel, message] of receiver)`. */
-  [Symbol.asyncIterator](): AsyncIterableIterator<[Channel, unknown]> {
+  /** Resolves `true` once a message is queued, `false` once stopped and drained. */
+  override waitMessage(): Promise<boolean>;
+  override waitMessage(...extra: unknown[]): Promise<boolean> {
+    const refused = noArguments('Receiver.waitMessage()', extra.length);
+    if (refused !== undefined) return Promise.reject(refused);
+    return super.waitMessage();
+  }
+
+  /** `iter()` with default options, so that `for await (const [channel, message] of receiver)` works. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<ReceiverMessage<M>> {
     return this.iter();
   }
 
@@ -475,30 +503,37 @@ export class Receiver
   }
 
   /** @internal A message from one of this receiver's channels. */
-  _put(channel: Channel, message: RawMessage): void {
+  _put(channel: Channel<boolean, M>, message: RawMessage): void {
     this.push([channel, message]);
   }
 
   /** @internal One of this receiver's channels closed: a loss ends the receiver with its error. */
-  _closed(channel: Channel, error: Error | undefined): void {
-    const registry: Map<string, Channel> = channel.isPattern ? this.#patterns : this.#channels;
+  _closed(channel: Channel<boolean, M>, error: Error | undefined): void {
+    const registry: Map<string, Channel<boolean, M>> = channel.isPattern
+      ? this.#patterns
+      : this.#channels;
     if (registry.get(channel.name) === channel) registry.delete(channel.name);
     if (error !== undefined) this.end(error);
   }
 
-  protected decodeRaw(raw: [Channel, RawMessage], options: DecodeOptions | undefined): unknown {
-    return [raw[0], decode(raw[1], options)];
+  protected decodeRaw(
+    raw: [Channel<boolean, M>, RawMessage],
+    options: DecodeOptions | undefined,
+  ): unknown {
+    return [raw[0], raw[0]._decode(raw[1], options)];
   }
 
   #sender<P extends boolean>(
-    registry: Map<string, Channel<P>>,
+    registry: Map<string, Channel<P, M>>,
     name: string | Buffer,
     isPattern: P,
-  ): Channel<P> {
+  ): Channel<P, M> {
     const key = typeof name === 'string' ? name : name.toString('utf8');
     let channel = registry.get(key);
     if (channel === undefined) {
-      channel = new Channel(name, isPattern, this);
+      const options: InternalOptions = { [kReceiver]: this as Receiver<unknown> };
+      if (this.#encoding !== undefined) options.encoding = this.#encoding;
+      channel = new Channel<P, M>(name, isPattern, ...([options] as ChannelOptionsArg<M>));
       registry.set(key, channel);
     }
     return channel;

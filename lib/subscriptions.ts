@@ -97,6 +97,11 @@ export class Subscriptions {
   #count = 0;
   /** Sharded channels, as last reported by the server (they are counted apart). */
   #shardCount = 0;
+  /**
+   * The connection's encoding, which every Channel subscribed here decodes with unless it has its
+   * own: messages themselves always arrive as Buffers (see RedisConnection's #replyEncoding).
+   */
+  encoding: BufferEncoding | null = null;
 
   /** The number of subscriptions the server reported. */
   get count(): number {
@@ -159,10 +164,9 @@ export class Subscriptions {
     if (name !== null) {
       if (spec.add) {
         if (!registry.has(name)) {
-          registry.set(
-            name,
-            requested?.get(name) ?? new Channel(name, spec.registry === 'patterns'),
-          );
+          const channel = requested?.get(name) ?? new Channel(name, spec.registry === 'patterns');
+          channel._bind(this.encoding);
+          registry.set(name, channel);
         }
       } else {
         registry.get(name)?._close();

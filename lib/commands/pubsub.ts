@@ -7,11 +7,12 @@
  *
  * ```ts
  * const [news] = await redis.subscribe('news');
- * for await (const message of news.iter({ encoding: 'utf8' })) console.log(message);
+ * for await (const message of news) console.log(message); // strings on a utf8 client
  * ```
  *
  * A single-connection client that subscribed can only (un)subscribe and PING (RESP2): publish from
- * another client. Pipelines and transactions may publish but not subscribe.
+ * another client, or use a pool, which subscribes on a connection of its own. Pipelines and
+ * transactions may publish but not subscribe.
  *
  * @module
  */
@@ -19,50 +20,66 @@ import { isUtf8 } from 'node:buffer';
 import type { PubsubReply } from '../connection';
 import type { Arg } from '../protocol/encoder';
 import type { Reply } from '../protocol/reader';
-import { Channel } from '../pubsub';
+import { Channel, type ChannelArg, type SubscribedChannels } from '../pubsub';
 import { type Bulk, Commands, invalid, type ReadOptions, toObject } from './base';
 
 export abstract class PubsubCommands<S = Buffer> extends Commands<S> {
   /**
    * SUBSCRIBE: subscribes to the channels (names or Channel objects); resolves with their
-   * Channels, one per argument, in order, once the server confirmed them all. A name this client
-   * is already subscribed to keeps its Channel, and resolves with it.
+   * Channels, one per argument, in order (a tuple: `const [a, b] = await redis.subscribe('a',
+   * 'b')`), once the server confirmed them all. A name this client is already subscribed to keeps
+   * its Channel, and resolves with it. Messages are decoded with the client's encoding: strings
+   * on a `utf8` client (`Channel<false, string>`), Buffers on one without.
    */
-  subscribe(
-    channel: string | Buffer | Channel<false>,
-    ...channels: Array<string | Buffer | Channel<false>>
-  ): Promise<Array<Channel<false>>> {
-    const given = channelsOf(false, [channel, ...channels]);
-    return this.executePubsub('SUBSCRIBE', ...given).then(() =>
-      registered<false>(given, (name) => this.subscribedChannel('channels', name)),
+  subscribe<A extends [ChannelArg<false>, ...Array<ChannelArg<false>>]>(
+    ...channels: A
+  ): Promise<SubscribedChannels<A, false, S>> {
+    const given = channelsOf(false, channels);
+    return this.executePubsub('SUBSCRIBE', ...given).then(
+      () =>
+        registered(given, (name) => this.subscribedChannel('channels', name)) as SubscribedChannels<
+          A,
+          false,
+          S
+        >,
     );
   }
 
   /**
-   * PSUBSCRIBE: subscribes to the glob-style patterns; resolves with their Channels, whose
-   * messages are `[channelName, message]`. A pattern already subscribed keeps its Channel.
+   * PSUBSCRIBE: subscribes to the glob-style patterns; resolves with their Channels (a tuple, one
+   * per argument), whose messages are `[channelName, message]`, both decoded with the client's
+   * encoding. A pattern already subscribed keeps its Channel.
    */
-  psubscribe(
-    pattern: string | Buffer | Channel<true>,
-    ...patterns: Array<string | Buffer | Channel<true>>
-  ): Promise<Array<Channel<true>>> {
-    const given = channelsOf(true, [pattern, ...patterns]);
-    return this.executePubsub('PSUBSCRIBE', ...given).then(() =>
-      registered<true>(given, (name) => this.subscribedChannel('patterns', name)),
+  psubscribe<A extends [ChannelArg<true>, ...Array<ChannelArg<true>>]>(
+    ...patterns: A
+  ): Promise<SubscribedChannels<A, true, S>> {
+    const given = channelsOf(true, patterns);
+    return this.executePubsub('PSUBSCRIBE', ...given).then(
+      () =>
+        registered(given, (name) => this.subscribedChannel('patterns', name)) as SubscribedChannels<
+          A,
+          true,
+          S
+        >,
     );
   }
 
   /**
-   * SSUBSCRIBE (Redis 7): subscribes to sharded channels; resolves with their Channels. A name
-   * already subscribed keeps its Channel.
+   * SSUBSCRIBE (Redis 7): subscribes to sharded channels; resolves with their Channels (a tuple,
+   * one per argument), decoded with the client's encoding. A name already subscribed keeps its
+   * Channel.
    */
-  ssubscribe(
-    channel: string | Buffer | Channel<false>,
-    ...channels: Array<string | Buffer | Channel<false>>
-  ): Promise<Array<Channel<false>>> {
-    const given = channelsOf(false, [channel, ...channels]);
-    return this.executePubsub('SSUBSCRIBE', ...given).then(() =>
-      registered<false>(given, (name) => this.subscribedChannel('shards', name)),
+  ssubscribe<A extends [ChannelArg<false>, ...Array<ChannelArg<false>>]>(
+    ...channels: A
+  ): Promise<SubscribedChannels<A, false, S>> {
+    const given = channelsOf(false, channels);
+    return this.executePubsub('SSUBSCRIBE', ...given).then(
+      () =>
+        registered(given, (name) => this.subscribedChannel('shards', name)) as SubscribedChannels<
+          A,
+          false,
+          S
+        >,
     );
   }
 
@@ -70,17 +87,17 @@ export abstract class PubsubCommands<S = Buffer> extends Commands<S> {
    * UNSUBSCRIBE: unsubscribes from the channels, or from every channel when none is given; their
    * Channels end once drained. Resolves with the server's confirmations, `[kind, name, count]`.
    */
-  unsubscribe(...channels: Array<string | Buffer | Channel<false>>): Promise<PubsubReply[]> {
+  unsubscribe(...channels: Array<ChannelArg<false>>): Promise<PubsubReply[]> {
     return this.executePubsub('UNSUBSCRIBE', ...channels);
   }
 
   /** PUNSUBSCRIBE: unsubscribes from the patterns, or from all of them; resolves with the confirmations. */
-  punsubscribe(...patterns: Array<string | Buffer | Channel<true>>): Promise<PubsubReply[]> {
+  punsubscribe(...patterns: Array<ChannelArg<true>>): Promise<PubsubReply[]> {
     return this.executePubsub('PUNSUBSCRIBE', ...patterns);
   }
 
   /** SUNSUBSCRIBE (Redis 7): unsubscribes from sharded channels, or all; resolves with the confirmations. */
-  sunsubscribe(...channels: Array<string | Buffer | Channel<false>>): Promise<PubsubReply[]> {
+  sunsubscribe(...channels: Array<ChannelArg<false>>): Promise<PubsubReply[]> {
     return this.executePubsub('SUNSUBSCRIBE', ...channels);
   }
 
@@ -161,12 +178,12 @@ type NumsubReply = Array<string | number> | Map<Reply, number>;
  * The Channel the connection holds for each of `given` (all Channels, since the server confirmed
  * them): a name subscribed before keeps its own, a new one is the Channel given.
  */
-function registered<P extends boolean>(
+function registered(
   given: Array<string | Buffer | Channel>,
   lookup: (name: string) => Channel | undefined,
-): Array<Channel<P>> {
-  return (given as Array<Channel<P>>).map((own) => {
-    const found = lookup(own.name) as Channel<P> | undefined;
+): Channel[] {
+  return (given as Channel[]).map((own) => {
+    const found = lookup(own.name);
     if (found !== undefined) return found;
     // Unsubscribed again in the same read from the socket, before this ran: it ends as that did.
     own._close();
@@ -180,7 +197,10 @@ function registered<P extends boolean>(
  * Channel the connection will register for it (the last Channel object by that name, as there).
  * Anything else is left as it is, for the connection to refuse with its TypeError.
  */
-function channelsOf(isPattern: boolean, given: unknown[]): Array<string | Buffer | Channel> {
+function channelsOf(
+  isPattern: boolean,
+  given: readonly unknown[],
+): Array<string | Buffer | Channel> {
   const byName = new Map<string, Channel>();
   for (const item of given) if (item instanceof Channel) byName.set(item.name, item);
   return given.map((item) => {
