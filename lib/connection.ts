@@ -8,6 +8,8 @@
 import * as net from 'node:net';
 import createDebug from 'debug';
 import Denque from 'denque';
+import { isBlocking } from './command-flags';
+import { connect } from './connect';
 import { armDeadline } from './deadline';
 import {
   ConnectionClosedError,
@@ -16,7 +18,6 @@ import {
   ProtocolError,
   RedisError,
   ReplyError,
-  TimeoutError,
   WatchVariableError,
 } from './errors';
 import {
@@ -28,7 +29,16 @@ import {
 } from './options';
 import { type Arg, type CommandName, commandName, CommandWriter } from './protocol/encoder';
 import { PushReply, Reader, type ReaderLike, type Reply } from './protocol/reader';
-import { Inbox, openSocket } from './socket';
+import type { Inbox } from './socket';
+import {
+  asProtocolError,
+  decodeReply,
+  describeReply,
+  type ExecuteOptions,
+  executeOptionsError,
+  Kind,
+  Pending,
+} from './pending';
 import type { Channel } from './pubsub';
 import {
   parsePubsubArgs,
@@ -40,6 +50,8 @@ import {
 } from './subscriptions';
 
 export type { PubsubReply } from './subscriptions';
+export type { ExecuteOptions } from './pending';
+export { executeOptionsError } from './pending';
 
 const debug = createDebug('redmux:connection');
 
@@ -48,83 +60,6 @@ export const kRelease: unique symbol = Symbol('redmux.release');
 
 /** @internal How many commands the connection has sent: a pool tells a borrower's own commands by it. */
 export const kSent: unique symbol = Symbol('redmux.sent');
-
-/** Per-command options of {@link RedisConnection.executeWith}. */
-export interface ExecuteOptions {
-  /** Decode bulk replies with this encoding; `null` returns Buffers. Default: the connection's. */
-  encoding?: BufferEncoding | null;
-  /** Rejects the command when aborted; its reply is still read and dropped. */
-  signal?: AbortSignal;
-  /** Rejects the command with TimeoutError after this many milliseconds; its reply is still read and dropped. */
-  timeout?: number;
-}
-
-/** What a slot does with its reply beyond handing it over. */
-const enum Kind {
-  Plain,
-  /** MULTI: a refusal means no transaction started after all. */
-  Multi,
-  /** A command sent between MULTI and EXEC: its reply is QUEUED; its real result comes in EXEC. */
-  Queued,
-  Exec,
-  Select,
-  Pubsub,
-  /** RESET: the server drops the transaction, the subscriptions and the db, and speaks RESP2. */
-  Reset,
-  /** HELLO: may switch the protocol (`state`: the version asked for, 0 for none). */
-  Hello,
-}
-
-/**
- * One command waiting for its reply. Settled early (timeout, abort) it stays in the FIFO, because
- * the server will still answer it: dropping the slot would hand that reply to the next command.
- * Settling it again when the reply comes does nothing (a promise settles once).
- *
- * Kept small, because a million of them may be in flight: what only some commands need lives in
- * {@link Special}.
- */
-class Pending {
-  resolve!: (value: never) => void;
-  reject!: (error: Error) => void;
-  /** Null for a plain command without timeout or signal: the common case. */
-  special: Special | null = null;
-
-  constructor(
-    readonly command: string,
-    readonly encoding: BufferEncoding | null,
-  ) {}
-
-  get kind(): Kind {
-    return this.special === null ? Kind.Plain : this.special.kind;
-  }
-
-  /** This slot's {@link Special}, made on first use. */
-  more(): Special {
-    return (this.special ??= {
-      kind: Kind.Plain,
-      state: 0,
-      db: -1,
-      items: null,
-      channels: null,
-      cleanup: null,
-    });
-  }
-}
-
-/** What a slot needs beyond its promise when the command changes state or can be cancelled. */
-interface Special {
-  kind: Kind;
-  /** Queued: 1 once the server answered QUEUED. Pubsub: confirmations expected (-1: one per subscribed channel). Hello: the protocol asked for. */
-  state: number;
-  /** SELECT (plain or queued): the database asked for. */
-  db: number;
-  /** Multi and Exec: the commands of the transaction. Pubsub: the confirmations collected so far. */
-  items: Pending[] | PubsubReply[] | null;
-  /** Pubsub: the Channel objects the caller passed, by name. */
-  channels: Map<string, Channel> | null;
-  /** Disarms the timeout and the abort signal. */
-  cleanup: (() => void) | null;
-}
 
 /** Replies settled in one go before the callers get to run; see #readReplies. */
 const REPLIES_PER_TURN = 32;
@@ -160,6 +95,8 @@ export class RedisConnection {
   readonly #label: string;
   readonly #address: [string, number] | string;
   readonly #encoding: BufferEncoding | null;
+  /** The client-wide deadline of commands sent without their own timeout; undefined: none. */
+  readonly #commandTimeout: number | undefined;
   #db: number;
   #closeError: Error | null = null;
   #closedPromise: Promise<void>;
@@ -207,6 +144,7 @@ export class RedisConnection {
     this.#reader = config.parser ? new config.parser() : new Reader();
     this.#readerDecodes = 'encoding' in this.#reader;
     this.#encoding = config.encoding;
+    this.#commandTimeout = config.commandTimeout;
     this.#db = 0;
     this.#label = describeAddress(config);
     this.#address = config.path ?? [
@@ -300,24 +238,15 @@ export class RedisConnection {
     return this.#send(command, args, this.#encoding, undefined);
   }
 
-  /** {@link execute} with per-command options: `encoding`, `signal` and `timeout` (milliseconds). */
+  /**
+   * {@link execute} with per-command options: `encoding`, `signal` and `timeout` (milliseconds).
+   * Options that are not a plain object, an unknown key or a bad value reject with TypeError
+   * (RangeError for the timeout) and send nothing.
+   */
   executeWith<T = Reply>(options: ExecuteOptions, command: string, ...args: Arg[]): Promise<T> {
-    if (options === null || typeof options !== 'object') {
-      return Promise.reject(new TypeError('executeWith() takes an options object first'));
-    }
+    const refusal = executeOptionsError('executeWith()', options);
+    if (refusal !== undefined) return Promise.reject(refusal);
     const { encoding = this.#encoding, signal, timeout } = options;
-    if (encoding !== null && !Buffer.isEncoding(encoding)) {
-      return Promise.reject(new TypeError(`unknown encoding ${JSON.stringify(encoding)}`));
-    }
-    if (
-      timeout !== undefined &&
-      !(typeof timeout === 'number' && timeout > 0 && Number.isFinite(timeout))
-    ) {
-      return Promise.reject(new RangeError('timeout must be a positive number of milliseconds'));
-    }
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      return Promise.reject(new TypeError('signal must be an AbortSignal'));
-    }
     if (signal?.aborted) return Promise.reject(signal.reason);
     return this.#send(command, args, encoding, signal || timeout ? options : undefined);
   }
@@ -455,7 +384,12 @@ export class RedisConnection {
     this.#settling = null;
     this.#track(slot, upper, args);
     if (channels !== undefined) slot.more().channels = channels;
-    if (options !== undefined) this.#arm(slot, options);
+    if (options !== undefined) {
+      this.#arm(slot, options.timeout ?? this.#defaultTimeout(upper, args), options.signal);
+    } else if (this.#commandTimeout !== undefined && !isBlocking(upper, args)) {
+      // The only cost of commandTimeout when unset: this branch, always taken the same way.
+      this.#arm(slot, this.#commandTimeout, undefined);
+    }
     this.#pending.push(slot);
     this.#sent++;
     if (debug.enabled) debug('%s: send %s (%d args)', this.#label, upper, args.length);
@@ -516,8 +450,16 @@ export class RedisConnection {
     }
   }
 
+  /** The client-wide deadline for a command without its own: none for blocking commands. */
+  #defaultTimeout(upper: string, args: readonly unknown[]): number | undefined {
+    return this.#commandTimeout === undefined || isBlocking(upper, args)
+      ? undefined
+      : this.#commandTimeout;
+  }
+
   /** Wires a command's timeout and abort signal to settle it early. */
-  #arm(slot: Pending, { signal, timeout }: ExecuteOptions): void {
+  #arm(slot: Pending, timeout: number | undefined, signal: AbortSignal | undefined): void {
+    if (timeout === undefined && signal === undefined) return;
     const message = `${slot.command} timed out after ${timeout} ms`;
     slot.more().cleanup = armDeadline(timeout, signal, message, (error) => slot.reject(error));
   }
@@ -761,76 +703,28 @@ export class RedisConnection {
   }
 }
 
-/** Decodes every bulk string in a reply with `encoding` (for parsers that do not decode themselves, and EXEC items). */
-function decodeReply(reply: Reply, encoding: BufferEncoding): Reply {
-  if (Buffer.isBuffer(reply)) return reply.toString(encoding);
-  if (Array.isArray(reply)) return reply.map((item) => decodeReply(item, encoding));
-  if (reply instanceof Map) {
-    const decoded = new Map<Reply, Reply>();
-    for (const [key, value] of reply)
-      decoded.set(decodeReply(key, encoding), decodeReply(value, encoding));
-    return decoded;
-  }
-  return reply;
-}
-
-/** A reader's failure as the ProtocolError that closes the connection (a plugged-in parser may throw anything). */
-function asProtocolError(err: unknown): ProtocolError {
-  if (err instanceof ProtocolError) return err;
-  return new ProtocolError(`Protocol error: ${err instanceof Error ? err.message : String(err)}`, {
-    cause: err,
-  });
-}
-
-function describeReply(reply: Reply): string {
-  return Array.isArray(reply) ? `an array of ${reply.length}` : typeof reply;
-}
-
 /**
  * Connects to a Redis server and returns a ready {@link RedisConnection}: authenticated, named and
- * on the requested database. Never throws synchronously; every failure rejects, and a connection
- * that fails half-way is closed before the promise rejects.
+ * on the requested database, all within `options.timeout` if given. Never throws synchronously;
+ * every failure rejects (a TypeError, before any socket is opened, for options that are not a
+ * plain object or hold a key {@link ConnectionOptions} does not have), and a connection that fails
+ * half-way is closed before the promise rejects.
  *
- * @param address - `[host, port]`, a unix socket path, or a `redis://`, `rediss://` or `unix://` URL.
+ * @param address - `[host, port]`, `'host:port'`, a unix socket path, or a `redis://`, `rediss://`
+ *   or `unix://` URL; see {@link Address}.
  * @param options - see {@link ConnectionOptions}; values in a URL win over these.
  */
 export async function createConnection(
   address: Address,
   options?: ConnectionOptions,
 ): Promise<RedisConnection> {
-  const config = resolveConfig(address, options);
-  const deadline = config.timeout === undefined ? undefined : Date.now() + config.timeout;
-  const inbox = new Inbox();
-  const socket = await openSocket(config, inbox);
-  const connection = new RedisConnection(socket, config, inbox);
-  try {
-    const steps: Array<Promise<unknown>> = [];
-    const remaining = (): ExecuteOptions =>
-      deadline === undefined ? {} : { timeout: Math.max(1, deadline - Date.now()) };
-    if (config.password !== undefined) {
-      debug(
-        '%s: AUTH%s',
-        describeAddress(config),
-        config.username === undefined ? '' : ` as ${config.username}`,
-      );
-      const credentials =
-        config.username === undefined ? [config.password] : [config.username, config.password];
-      steps.push(connection.executeWith(remaining(), 'AUTH', ...credentials));
-    }
-    if (config.name !== undefined)
-      steps.push(connection.executeWith(remaining(), 'CLIENT SETNAME', config.name));
-    if (config.db !== 0) steps.push(connection.executeWith(remaining(), 'SELECT', config.db));
-    // Sent together: a failed AUTH makes the later steps fail too, and Promise.all reports the first.
-    await Promise.all(steps);
-  } catch (err) {
-    connection.close();
-    await connection.waitClosed();
-    throw err instanceof TimeoutError
-      ? new TimeoutError(
-          `Connecting to ${describeAddress(config)} timed out after ${config.timeout} ms`,
-        )
-      : err;
-  }
-  debug('%s: connected', describeAddress(config));
-  return connection;
+  return openConnection(resolveConfig(address, options, 'createConnection()'));
+}
+
+/**
+ * @internal Opens a connection from a resolved config; with `ping`, a PING is part of the
+ * handshake and of its deadline (pools check each connection they open).
+ */
+export function openConnection(config: ConnectionConfig, ping = false): Promise<RedisConnection> {
+  return connect(config, (socket, inbox) => new RedisConnection(socket, config, inbox), ping);
 }

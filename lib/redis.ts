@@ -6,15 +6,10 @@
  */
 import type { ExecuteOptions, PubsubReply, RedisConnection } from './connection';
 import type { Channel } from './pubsub';
-import { createConnection } from './connection';
-import {
-  type AcquireOptions,
-  type ConnectionsPool,
-  createPool,
-  isPool,
-  type PoolOptions,
-} from './pool';
-import type { Address, ConnectionOptions } from './options';
+import { openConnection } from './connection';
+import { type ConnectionsPool, isPool, openPool } from './pool';
+import { type AcquireOptions, checkPoolOptions, type PoolOptions } from './pool-options';
+import { type Address, type ConnectionOptions, resolveConfig } from './options';
 import type { Arg } from './protocol/encoder';
 import type { Reply } from './protocol/reader';
 import { Commands, invalid, isInteger, isOk, outOfRange } from './commands/base';
@@ -302,7 +297,11 @@ mixCommands(Redis, COMMAND_GROUPS);
 /** Options of {@link createRedis}; an `encoding` makes stored values strings (in the types too). */
 export type RedisOptions = ConnectionOptions;
 
-/** Connects one {@link Redis} client over a single connection (no reconnect, as aioredis 1.x). */
+/**
+ * Connects one {@link Redis} client over a single connection (no reconnect, as aioredis 1.x).
+ * Options that are not a plain object, or a key {@link ConnectionOptions} does not have, reject
+ * with TypeError before any socket is opened.
+ */
 export function createRedis(
   address: Address,
   options: ConnectionOptions & { encoding: BufferEncoding },
@@ -312,11 +311,16 @@ export async function createRedis(
   address: Address,
   options?: ConnectionOptions,
 ): Promise<Redis<Buffer | string>> {
-  const conn = await createConnection(address, options);
-  return new Redis(conn, () => openLike(address, options, conn.db));
+  const config = resolveConfig(address, options, 'createRedis()');
+  const conn = await openConnection(config);
+  return new Redis(conn, () => openConnection({ ...config, db: conn.db }));
 }
 
-/** Creates a {@link Redis} client over a pool of connections (see createPool for the options). */
+/**
+ * Creates a {@link Redis} client over a pool of connections (see createPool for the options).
+ * Options that are not a plain object, or a key {@link PoolOptions} does not have, reject with
+ * TypeError before any socket is opened.
+ */
 export function createRedisPool(
   address: Address,
   options: PoolOptions & { encoding: BufferEncoding },
@@ -326,24 +330,11 @@ export async function createRedisPool(
   address: Address,
   options?: PoolOptions,
 ): Promise<Redis<Buffer | string>> {
-  const pool = await createPool(address, options);
-  return new Redis(pool, () => openLike(address, options, pool.db));
-}
-
-/** A new connection to `address` with `options`, on database `db` (a URL's db would win otherwise). */
-async function openLike(
-  address: Address,
-  options: ConnectionOptions | undefined,
-  db: number,
-): Promise<RedisConnection> {
-  const conn = await createConnection(address, options);
-  try {
-    if (conn.db !== db) await conn.select(db);
-  } catch (err) {
-    conn.close();
-    throw err;
-  }
-  return conn;
+  const pool = await openPool(address, options, 'createRedisPool()');
+  const { connection } = checkPoolOptions('createRedisPool()', options);
+  const config = resolveConfig(address, connection, 'createRedisPool()');
+  // A dedicated connection (MONITOR) opens on the pool's current db, within the connect timeout.
+  return new Redis(pool, () => openConnection({ ...config, db: pool.db }));
 }
 
 const RELEASED = 'this context was released: its connection may be serving someone else';

@@ -1,0 +1,152 @@
+/**
+ * One command's place in a connection's FIFO (its {@link Pending} slot, and what a few commands
+ * need beyond it), the per-command options that arm its deadline, and the decoding of its reply.
+ *
+ * @module
+ */
+import { ProtocolError } from './errors';
+import type { Reply } from './protocol/reader';
+import type { Channel } from './pubsub';
+import { optionsError } from './strict';
+import type { PubsubReply } from './subscriptions';
+
+/** Per-command options of {@link RedisConnection.executeWith}. */
+export interface ExecuteOptions {
+  /** Decode bulk replies with this encoding; `null` returns Buffers. Default: the connection's. */
+  encoding?: BufferEncoding | null;
+  /** Rejects the command when aborted; its reply is still read and dropped. */
+  signal?: AbortSignal;
+  /**
+   * Rejects the command with TimeoutError after this many milliseconds; its reply is still read
+   * and dropped. A finite number greater than 0. Default: the client's `commandTimeout` (none
+   * unless set; never for blocking commands).
+   */
+  timeout?: number;
+}
+
+/** The keys of {@link ExecuteOptions}; one entry per key, or this does not compile. */
+const EXECUTE_OPTION_KEYS: Readonly<Record<keyof ExecuteOptions, true>> = {
+  encoding: true,
+  signal: true,
+  timeout: true,
+};
+const EXECUTE_KEYS: ReadonlySet<string> = new Set(Object.keys(EXECUTE_OPTION_KEYS));
+
+/**
+ * @internal Why `options` cannot be a command's {@link ExecuteOptions}, or undefined when it can:
+ * not a plain object, an unknown key, an unknown encoding, a timeout that is not a positive finite
+ * number, a signal that is not an AbortSignal. `where` names the call, `'executeWith()'`.
+ */
+export function executeOptionsError(where: string, options: unknown): Error | undefined {
+  if (options === undefined) return new TypeError(`${where} takes an options object first`);
+  const refusal = optionsError(where, options, EXECUTE_KEYS);
+  if (refusal !== undefined) return refusal;
+  const { encoding, signal, timeout } = options as ExecuteOptions;
+  if (encoding != null && !Buffer.isEncoding(encoding)) {
+    return new TypeError(
+      `${where} option 'encoding' must be a Buffer encoding such as 'utf8', or null`,
+    );
+  }
+  if (
+    timeout !== undefined &&
+    !(typeof timeout === 'number' && timeout > 0 && Number.isFinite(timeout))
+  ) {
+    return new RangeError(`${where} option 'timeout' must be a positive number of milliseconds`);
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    return new TypeError(`${where} option 'signal' must be an AbortSignal`);
+  }
+  return undefined;
+}
+
+/** What a slot does with its reply beyond handing it over. */
+export const enum Kind {
+  Plain,
+  /** MULTI: a refusal means no transaction started after all. */
+  Multi,
+  /** A command sent between MULTI and EXEC: its reply is QUEUED; its real result comes in EXEC. */
+  Queued,
+  Exec,
+  Select,
+  Pubsub,
+  /** RESET: the server drops the transaction, the subscriptions and the db, and speaks RESP2. */
+  Reset,
+  /** HELLO: may switch the protocol (`state`: the version asked for, 0 for none). */
+  Hello,
+}
+
+/**
+ * One command waiting for its reply. Settled early (timeout, abort) it stays in the FIFO, because
+ * the server will still answer it: dropping the slot would hand that reply to the next command.
+ * Settling it again when the reply comes does nothing (a promise settles once).
+ *
+ * Kept small, because a million of them may be in flight: what only some commands need lives in
+ * {@link Special}.
+ */
+export class Pending {
+  resolve!: (value: never) => void;
+  reject!: (error: Error) => void;
+  /** Null for a plain command without timeout or signal: the common case. */
+  special: Special | null = null;
+
+  constructor(
+    readonly command: string,
+    readonly encoding: BufferEncoding | null,
+  ) {}
+
+  get kind(): Kind {
+    return this.special === null ? Kind.Plain : this.special.kind;
+  }
+
+  /** This slot's {@link Special}, made on first use. */
+  more(): Special {
+    return (this.special ??= {
+      kind: Kind.Plain,
+      state: 0,
+      db: -1,
+      items: null,
+      channels: null,
+      cleanup: null,
+    });
+  }
+}
+
+/** What a slot needs beyond its promise when the command changes state or can be cancelled. */
+export interface Special {
+  kind: Kind;
+  /** Queued: 1 once the server answered QUEUED. Pubsub: confirmations expected (-1: one per subscribed channel). Hello: the protocol asked for. */
+  state: number;
+  /** SELECT (plain or queued): the database asked for. */
+  db: number;
+  /** Multi and Exec: the commands of the transaction. Pubsub: the confirmations collected so far. */
+  items: Pending[] | PubsubReply[] | null;
+  /** Pubsub: the Channel objects the caller passed, by name. */
+  channels: Map<string, Channel> | null;
+  /** Disarms the timeout and the abort signal. */
+  cleanup: (() => void) | null;
+}
+
+/** Decodes every bulk string in a reply with `encoding` (for parsers that do not decode themselves, and EXEC items). */
+export function decodeReply(reply: Reply, encoding: BufferEncoding): Reply {
+  if (Buffer.isBuffer(reply)) return reply.toString(encoding);
+  if (Array.isArray(reply)) return reply.map((item) => decodeReply(item, encoding));
+  if (reply instanceof Map) {
+    const decoded = new Map<Reply, Reply>();
+    for (const [key, value] of reply)
+      decoded.set(decodeReply(key, encoding), decodeReply(value, encoding));
+    return decoded;
+  }
+  return reply;
+}
+
+/** A reader's failure as the ProtocolError that closes the connection (a plugged-in parser may throw anything). */
+export function asProtocolError(err: unknown): ProtocolError {
+  if (err instanceof ProtocolError) return err;
+  return new ProtocolError(`Protocol error: ${err instanceof Error ? err.message : String(err)}`, {
+    cause: err,
+  });
+}
+
+export function describeReply(reply: Reply): string {
+  return Array.isArray(reply) ? `an array of ${reply.length}` : typeof reply;
+}
