@@ -42,9 +42,12 @@ export async function connect<C extends Handshaking>(
   const socket = await openSocket(config, inbox);
   const connection = make(socket, inbox);
   try {
-    // Each step gets what is left of the connect deadline, so the whole handshake fits in it.
-    const within = (): { timeout?: number } =>
-      deadline === undefined ? {} : { timeout: Math.max(1, deadline - Date.now()) };
+    // Each step gets what is left of the connect deadline, so the whole handshake fits in it. The
+    // client-wide commandTimeout is for commands, not the handshake: without a connect timeout,
+    // the steps wait (Infinity).
+    const within = (): { timeout: number } => ({
+      timeout: deadline === undefined ? Infinity : Math.max(1, deadline - Date.now()),
+    });
     const steps: Array<Promise<unknown>> = [];
     if (config.password !== undefined) {
       debug('%s: AUTH%s', label, config.username === undefined ? '' : ` as ${config.username}`);

@@ -458,7 +458,8 @@ export class RedisConnection {
   }
 
   /** Wires a command's timeout and abort signal to settle it early. */
-  #arm(slot: Pending, timeout: number | undefined, signal: AbortSignal | undefined): void {
+  #arm(slot: Pending, ms: number | undefined, signal: AbortSignal | undefined): void {
+    const timeout = ms === Infinity ? undefined : ms; // the call opted out of any deadline
     if (timeout === undefined && signal === undefined) return;
     const message = `${slot.command} timed out after ${timeout} ms`;
     slot.more().cleanup = armDeadline(timeout, signal, message, (error) => slot.reject(error));

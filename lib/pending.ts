@@ -18,8 +18,8 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /**
    * Rejects the command with TimeoutError after this many milliseconds; its reply is still read
-   * and dropped. A finite number greater than 0. Default: the client's `commandTimeout` (none
-   * unless set; never for blocking commands).
+   * and dropped. A number greater than 0; `Infinity` means no deadline, not even the client's.
+   * Default: the client's `commandTimeout` (none unless set; never for blocking commands).
    */
   timeout?: number;
 }
@@ -34,8 +34,8 @@ const EXECUTE_KEYS: ReadonlySet<string> = new Set(Object.keys(EXECUTE_OPTION_KEY
 
 /**
  * @internal Why `options` cannot be a command's {@link ExecuteOptions}, or undefined when it can:
- * not a plain object, an unknown key, an unknown encoding, a timeout that is not a positive finite
- * number, a signal that is not an AbortSignal. `where` names the call, `'executeWith()'`.
+ * not a plain object, an unknown key, an unknown encoding, a timeout that is not a positive number
+ * (Infinity included), a signal that is not an AbortSignal. `where` names the call, `'executeWith()'`.
  */
 export function executeOptionsError(where: string, options: unknown): Error | undefined {
   if (options === undefined) return new TypeError(`${where} takes an options object first`);
@@ -47,11 +47,10 @@ export function executeOptionsError(where: string, options: unknown): Error | un
       `${where} option 'encoding' must be a Buffer encoding such as 'utf8', or null`,
     );
   }
-  if (
-    timeout !== undefined &&
-    !(typeof timeout === 'number' && timeout > 0 && Number.isFinite(timeout))
-  ) {
-    return new RangeError(`${where} option 'timeout' must be a positive number of milliseconds`);
+  if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0)) {
+    return new RangeError(
+      `${where} option 'timeout' must be a positive number of milliseconds (Infinity: none)`,
+    );
   }
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     return new TypeError(`${where} option 'signal' must be an AbortSignal`);

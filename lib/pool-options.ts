@@ -20,8 +20,8 @@ export interface PoolOptions extends ConnectionOptions {
 /** Options of {@link ConnectionsPool.acquire}. */
 export interface AcquireOptions {
   /**
-   * Give up with TimeoutError after this many milliseconds. A finite number greater than 0.
-   * Default: wait as long as it takes.
+   * Give up with TimeoutError after this many milliseconds. A number greater than 0 (`Infinity`:
+   * no deadline). Default: wait as long as it takes.
    */
   timeout?: number;
   /** Give up with the signal's reason when it aborts. Default: none. */
@@ -80,10 +80,7 @@ export function acquireOptionsError(options: unknown): Error | undefined {
   const refusal = optionsError('acquire()', options, ACQUIRE_KEYS);
   if (refusal !== undefined) return refusal;
   const { timeout, signal } = (options ?? {}) as AcquireOptions;
-  if (
-    timeout !== undefined &&
-    !(typeof timeout === 'number' && timeout > 0 && Number.isFinite(timeout))
-  ) {
+  if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0)) {
     return new RangeError("acquire() option 'timeout' must be a positive number of milliseconds");
   }
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
@@ -94,7 +91,13 @@ export function acquireOptionsError(options: unknown): Error | undefined {
 
 /** When a command's `timeout` runs out, in epoch milliseconds. */
 export function deadlineOf(options: ExecuteOptions | undefined): number | undefined {
-  return options?.timeout === undefined ? undefined : Date.now() + options.timeout;
+  const timeout = finite(options?.timeout);
+  return timeout === undefined ? undefined : Date.now() + timeout;
+}
+
+/** A timeout for a timer: `Infinity` (no deadline) as undefined. */
+export function finite(timeout: number | undefined): number | undefined {
+  return timeout === Infinity ? undefined : timeout;
 }
 
 /** The options with what is left of the timeout once the wait for a connection is over. */
@@ -112,8 +115,9 @@ export function withinDeadline<T>(
   options: ExecuteOptions | undefined,
   what: string,
 ): Promise<T> {
-  if (options?.timeout === undefined && options?.signal === undefined) return promise;
-  const { timeout, signal } = options;
+  const timeout = finite(options?.timeout);
+  const signal = options?.signal;
+  if (timeout === undefined && signal === undefined) return promise;
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const disarm = armDeadline(timeout, signal, `timed out after ${timeout} ms ${what}`, reject);

@@ -26,6 +26,7 @@ import {
   acquireOptionsError,
   checkPoolOptions,
   deadlineOf,
+  finite,
   type PoolOptions,
   remainingOf,
   withinDeadline,
@@ -244,7 +245,7 @@ export class ConnectionsPool {
         reject(error);
       };
       const message = `acquire timed out after ${timeout} ms`;
-      waiter.cleanup = armDeadline(timeout, signal, message, waiter.reject);
+      waiter.cleanup = armDeadline(finite(timeout), signal, message, waiter.reject);
       this.#waiters.push(waiter);
       this.#serve();
     });
@@ -538,8 +539,9 @@ export class ConnectionsPool {
       // select() may have run while this connection was opening.
       if (conn.db !== this.#db) {
         const { timeout } = this.#config;
-        const left =
-          timeout === undefined ? {} : { timeout: Math.max(1, started + timeout - Date.now()) };
+        const left = {
+          timeout: timeout === undefined ? Infinity : Math.max(1, started + timeout - Date.now()),
+        };
         await conn.executeWith(left, 'SELECT', this.#db);
       }
     } catch (err) {

@@ -101,7 +101,12 @@ export function openSocket(config: ConnectionConfig, inbox: Inbox): Promise<net.
       clearTimeout(timer);
       socket.destroy();
       reject(
-        new ConnectionClosedError(`Could not connect to ${label}: ${err.message}`, { cause: err }),
+        new ConnectionClosedError(
+          `Could not connect to ${label}: ${err.message}${hint(config, err)}`,
+          {
+            cause: err,
+          },
+        ),
       );
     };
     socket.once('error', onError);
@@ -113,4 +118,16 @@ export function openSocket(config: ConnectionConfig, inbox: Inbox): Promise<net.
       resolve(socket);
     });
   });
+}
+
+/**
+ * For a socket path that is a bare word (`'localhost'`, `'redis'`) and does not exist: most likely
+ * a host name meant for TCP, so say how to write that.
+ */
+function hint(config: ConnectionConfig, err: Error): string {
+  const path = config.path;
+  if (path === undefined || path.includes('/') || (err as { code?: unknown }).code !== 'ENOENT') {
+    return '';
+  }
+  return ` (a string address without "://" is a unix socket path unless it is "host:port"; for TCP write ['${path}', 6379], '${path}:6379' or redis://${path}:6379)`;
 }
