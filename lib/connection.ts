@@ -27,23 +27,24 @@ import {
   describeAddress,
   resolveConfig,
 } from './options';
-import { type Arg, type CommandName, commandName, CommandWriter } from './protocol/encoder';
+import { type Arg, type CommandName, commandName } from './protocol/encoder';
 import { PushReply, Reader, type ReaderLike, type Reply } from './protocol/reader';
-import type { Inbox } from './socket';
+import { type Inbox, Outbox } from './socket';
 import {
   asProtocolError,
   decodeReply,
   describeReply,
+  execResults,
   type ExecuteOptions,
   executeOptionsError,
   Kind,
   Pending,
+  SentState,
 } from './pending';
 import type { Channel } from './pubsub';
 import {
   parsePubsubArgs,
   PUBSUB_ALLOWED,
-  PUBSUB_COMMANDS,
   type PubsubArgs,
   type PubsubReply,
   Subscriptions,
@@ -63,9 +64,6 @@ export const kSent: unique symbol = Symbol('redmux.sent');
 
 /** Replies settled in one go before the callers get to run; see #readReplies. */
 const REPLIES_PER_TURN = 32;
-
-/** Commands after which the server no longer watches any key. */
-const UNWATCHING = new Set(['EXEC', 'DISCARD', 'UNWATCH', 'RESET']);
 
 /**
  * A connection to one Redis server, made by {@link createConnection}.
@@ -101,11 +99,8 @@ export class RedisConnection {
   #closeError: Error | null = null;
   #closedPromise: Promise<void>;
 
-  // Write path: commands of one event-loop turn are encoded together and written at once.
-  readonly #out = new CommandWriter();
-  #flushScheduled = false;
-  readonly #flushNow = (): void => this.#flush();
-  #waitingDrain = false;
+  /** Commands of one event-loop turn, encoded together and written at once. */
+  readonly #outbox: Outbox;
 
   /** More replies may be waiting in the reader: #readReplies runs again in a later turn. */
   #readingOn = false;
@@ -117,8 +112,8 @@ export class RedisConnection {
     }
   };
 
-  #transaction: Pending[] | null = null;
-  #watching = false;
+  /** The transaction, WATCH and subscriptions as of the commands sent so far. */
+  readonly #state = new SentState();
   #sent = 0;
   /** The slot whose promise is being created; see #executor. */
   #settling: Pending | null = null;
@@ -127,7 +122,6 @@ export class RedisConnection {
     slot.resolve = resolve;
     slot.reject = reject;
   };
-  #pubsubPending = 0;
   readonly #subscriptions = new Subscriptions();
 
   /** @internal */
@@ -141,6 +135,7 @@ export class RedisConnection {
   /** @internal Use {@link createConnection}. */
   constructor(socket: net.Socket, config: ConnectionConfig, inbox: Inbox) {
     this.#socket = socket;
+    this.#outbox = new Outbox(socket);
     this.#reader = config.parser ? new config.parser() : new Reader();
     this.#readerDecodes = 'encoding' in this.#reader;
     this.#encoding = config.encoding;
@@ -198,12 +193,12 @@ export class RedisConnection {
 
   /** True from a WATCH until the EXEC, DISCARD, UNWATCH or RESET that ends it (as sent). */
   get watching(): boolean {
-    return this.#watching;
+    return this.#state.watching;
   }
 
   /** True between a MULTI and its EXEC or DISCARD (as sent, not as answered). */
   get inTransaction(): boolean {
-    return this.#transaction !== null;
+    return this.#state.transaction !== null;
   }
 
   /** The number of subscriptions the server reported; non-zero means the connection is in pub/sub mode. */
@@ -367,13 +362,9 @@ export class RedisConnection {
     }
     try {
       // All or nothing: a bad argument throws before any byte of the command is kept.
-      this.#out.write(name, args);
+      this.#outbox.write(name, args);
     } catch (err) {
       return Promise.reject(err);
-    }
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      process.nextTick(this.#flushNow);
     }
 
     const slot = new Pending(upper, encoding);
@@ -382,7 +373,7 @@ export class RedisConnection {
     this.#settling = slot;
     const promise = new Promise<T>(this.#executor);
     this.#settling = null;
-    this.#track(slot, upper, args);
+    this.#state.track(slot, upper, args);
     if (channels !== undefined) slot.more().channels = channels;
     if (options !== undefined) {
       this.#arm(slot, options.timeout ?? this.#defaultTimeout(upper, args), options.signal);
@@ -394,60 +385,6 @@ export class RedisConnection {
     this.#sent++;
     if (debug.enabled) debug('%s: send %s (%d args)', this.#label, upper, args.length);
     return promise;
-  }
-
-  /** Records what a command changes in the connection's state, as of the moment it is sent. */
-  #track(slot: Pending, upper: string, args: readonly unknown[]): void {
-    if (upper === 'SELECT') slot.more().db = Number(args[0]);
-    if (this.#watching) this.#watching = !UNWATCHING.has(upper);
-    else if (upper === 'WATCH' && this.#transaction === null) this.#watching = true;
-    const transaction = this.#transaction;
-    if (transaction !== null) {
-      if (upper === 'EXEC') {
-        const special = slot.more();
-        special.kind = Kind.Exec;
-        special.items = transaction;
-        this.#transaction = null;
-      } else if (upper === 'DISCARD' || upper === 'RESET') {
-        if (upper === 'RESET') slot.more().kind = Kind.Reset;
-        this.#transaction = null;
-      } else if (upper !== 'MULTI' && upper !== 'WATCH') {
-        slot.more().kind = Kind.Queued;
-        transaction.push(slot);
-      }
-      return;
-    }
-    switch (upper) {
-      case 'MULTI': {
-        const special = slot.more();
-        special.kind = Kind.Multi;
-        special.items = this.#transaction = [];
-        break;
-      }
-      case 'RESET':
-        slot.more().kind = Kind.Reset;
-        break;
-      case 'HELLO': {
-        const special = slot.more();
-        special.kind = Kind.Hello;
-        special.state = Number(args[0] ?? 0);
-        break;
-      }
-      case 'SELECT':
-        slot.more().kind = Kind.Select;
-        break;
-      default: {
-        const spec = PUBSUB_COMMANDS.get(upper);
-        if (spec !== undefined) {
-          const special = slot.more();
-          special.kind = Kind.Pubsub;
-          special.items = [];
-          // UNSUBSCRIBE with no channel: one confirmation per channel subscribed when the server gets to it.
-          special.state = args.length === 0 ? -1 : args.length;
-          this.#pubsubPending++;
-        }
-      }
-    }
   }
 
   /** The client-wide deadline for a command without its own: none for blocking commands. */
@@ -463,30 +400,6 @@ export class RedisConnection {
     if (timeout === undefined && signal === undefined) return;
     const message = `${slot.command} timed out after ${timeout} ms`;
     slot.more().cleanup = armDeadline(timeout, signal, message, (error) => slot.reject(error));
-  }
-
-  /** Writes everything encoded since the last flush, unless the socket asked us to wait. */
-  #flush(): void {
-    this.#flushScheduled = false;
-    if (this.#waitingDrain || this.#closeError !== null || this.#out.empty) return;
-    const socket = this.#socket;
-    const chunks = this.#out.take();
-    let ok = true;
-    if (chunks.length === 1) {
-      ok = socket.write(chunks[0] as Buffer);
-    } else {
-      socket.cork();
-      for (const chunk of chunks) ok = socket.write(chunk);
-      socket.uncork();
-    }
-    if (!ok) {
-      // Backpressure: keep accepting commands into the writer, write them once the socket drained.
-      this.#waitingDrain = true;
-      socket.once('drain', () => {
-        this.#waitingDrain = false;
-        this.#flush();
-      });
-    }
   }
 
   #onData(chunk: Buffer): void {
@@ -567,7 +480,7 @@ export class RedisConnection {
 
   /** Subscribed, or about to be: the server reads what we send next in pub/sub mode. */
   #inPubsubMode(): boolean {
-    return this.#pubsubPending > 0 || this.#subscriptions.count > 0;
+    return this.#state.pubsubPending > 0 || this.#subscriptions.count > 0;
   }
 
   #dispatch(reply: Reply): void {
@@ -596,14 +509,14 @@ export class RedisConnection {
     const special = slot.special;
     if (special !== null) {
       special.cleanup?.();
-      if (special.kind === Kind.Pubsub) this.#pubsubPending--;
+      if (special.kind === Kind.Pubsub) this.#state.pubsubPending--;
     }
     if (reply instanceof ReplyError) {
       reply.command = slot.command;
       slot.reject(reply);
       // A refused MULTI started nothing: what follows it runs at once, and EXEC will be refused.
-      if (special?.kind === Kind.Multi && this.#transaction === special.items) {
-        this.#transaction = null;
+      if (special?.kind === Kind.Multi && this.#state.transaction === special.items) {
+        this.#state.transaction = null;
       }
       if (reply instanceof MaxClientsError)
         this.#fail(new ConnectionClosedError(reply.message, { cause: reply }));
@@ -632,7 +545,7 @@ export class RedisConnection {
         break;
       case Kind.Exec:
         if (reply === null) return slot.reject(new WatchVariableError());
-        value = this.#execResults(special.items as Pending[], reply as Reply[]);
+        value = execResults(special.items as Pending[], reply as Reply[], (db) => (this.#db = db));
         break;
       case Kind.Pubsub:
         throw new Error(`${slot.command} got ${describeReply(reply)} instead of a confirmation`);
@@ -644,25 +557,6 @@ export class RedisConnection {
   #decoded(slot: Pending, reply: Reply): Reply {
     if (slot.encoding === null || slot.encoding === this.#decodedWith) return reply;
     return decodeReply(reply, slot.encoding);
-  }
-
-  /** Matches the items of an EXEC reply to the commands that were queued, each decoded with its own encoding. */
-  #execResults(queued: Pending[], items: Reply[]): Reply[] {
-    // Queued slots all have their Special (made by #track).
-    const accepted = queued.filter((slot) => slot.special?.state === 1);
-    if (accepted.length !== items.length) {
-      throw new Error(
-        `EXEC returned ${items.length} replies for ${accepted.length} queued commands`,
-      );
-    }
-    return items.map((item, i) => {
-      const slot = accepted[i] as Pending;
-      const db = slot.special?.db ?? -1;
-      if (db !== -1 && item === 'OK') this.#db = db;
-      return slot.encoding === null || item instanceof ReplyError
-        ? item
-        : decodeReply(item, slot.encoding);
-    });
   }
 
   /** Routes a message to its Channel, or hands a (un)subscribe confirmation to the command that asked for it. */
@@ -682,7 +576,7 @@ export class RedisConnection {
     collected.push(entry);
     if (collected.length < special.state) return;
     this.#pending.shift();
-    this.#pubsubPending--;
+    this.#state.pubsubPending--;
     special.cleanup?.();
     mine.resolve(collected as never);
   }
@@ -693,14 +587,14 @@ export class RedisConnection {
     this.#closeError = error;
     debug('%s: closing: %s', this.#label, error.message);
     this.#socket.destroy();
-    this.#out.clear();
-    this.#transaction = null;
+    this.#outbox.clear();
+    this.#state.transaction = null;
     for (let slot = this.#pending.shift(); slot !== undefined; slot = this.#pending.shift()) {
       slot.special?.cleanup?.();
       slot.reject(error);
     }
     this.#subscriptions.closeAll(error);
-    this.#pubsubPending = 0;
+    this.#state.pubsubPending = 0;
   }
 }
 

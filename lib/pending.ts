@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { ProtocolError } from './errors';
+import { ProtocolError, ReplyError } from './errors';
 import type { Reply } from './protocol/reader';
 import type { Channel } from './pubsub';
 import { optionsError } from './strict';
-import type { PubsubReply } from './subscriptions';
+import { PUBSUB_COMMANDS, type PubsubReply } from './subscriptions';
 
 /** Per-command options of {@link RedisConnection.executeWith}. */
 export interface ExecuteOptions {
@@ -148,4 +148,99 @@ export function asProtocolError(err: unknown): ProtocolError {
 
 export function describeReply(reply: Reply): string {
   return Array.isArray(reply) ? `an array of ${reply.length}` : typeof reply;
+}
+
+/**
+ * Matches the items of an EXEC reply to the commands that were queued, each decoded with its own
+ * encoding; `selected` hears of each SELECT that succeeded inside the transaction, in order.
+ */
+export function execResults(
+  queued: Pending[],
+  items: Reply[],
+  selected: (db: number) => void,
+): Reply[] {
+  // Queued slots all have their Special (made by SentState.track).
+  const accepted = queued.filter((slot) => slot.special?.state === 1);
+  if (accepted.length !== items.length) {
+    throw new Error(`EXEC returned ${items.length} replies for ${accepted.length} queued commands`);
+  }
+  return items.map((item, i) => {
+    const slot = accepted[i] as Pending;
+    const db = slot.special?.db ?? -1;
+    if (db !== -1 && item === 'OK') selected(db);
+    return slot.encoding === null || item instanceof ReplyError
+      ? item
+      : decodeReply(item, slot.encoding);
+  });
+}
+
+/** Commands after which the server no longer watches any key. */
+const UNWATCHING = new Set(['EXEC', 'DISCARD', 'UNWATCH', 'RESET']);
+
+/**
+ * What the commands sent on a connection so far do to its state, as of the moment each was sent
+ * (the server runs them in that order): an open transaction, WATCHed keys, subscriptions on their
+ * way. Kept by the connection, which also settles what the replies change.
+ */
+export class SentState {
+  /** Between MULTI and EXEC or DISCARD (as sent): the slots of the queued commands. */
+  transaction: Pending[] | null = null;
+  /** From a WATCH until the EXEC, DISCARD, UNWATCH or RESET that ends it (as sent). */
+  watching = false;
+  /** Pub/sub commands sent whose confirmations have not all come yet. */
+  pubsubPending = 0;
+
+  /** Records what a command changes, as of the moment it is sent, and marks its slot with what its reply must do. */
+  track(slot: Pending, upper: string, args: readonly unknown[]): void {
+    if (upper === 'SELECT') slot.more().db = Number(args[0]);
+    if (this.watching) this.watching = !UNWATCHING.has(upper);
+    else if (upper === 'WATCH' && this.transaction === null) this.watching = true;
+    const transaction = this.transaction;
+    if (transaction !== null) {
+      if (upper === 'EXEC') {
+        const special = slot.more();
+        special.kind = Kind.Exec;
+        special.items = transaction;
+        this.transaction = null;
+      } else if (upper === 'DISCARD' || upper === 'RESET') {
+        if (upper === 'RESET') slot.more().kind = Kind.Reset;
+        this.transaction = null;
+      } else if (upper !== 'MULTI' && upper !== 'WATCH') {
+        slot.more().kind = Kind.Queued;
+        transaction.push(slot);
+      }
+      return;
+    }
+    switch (upper) {
+      case 'MULTI': {
+        const special = slot.more();
+        special.kind = Kind.Multi;
+        special.items = this.transaction = [];
+        break;
+      }
+      case 'RESET':
+        slot.more().kind = Kind.Reset;
+        break;
+      case 'HELLO': {
+        const special = slot.more();
+        special.kind = Kind.Hello;
+        special.state = Number(args[0] ?? 0);
+        break;
+      }
+      case 'SELECT':
+        slot.more().kind = Kind.Select;
+        break;
+      default: {
+        const spec = PUBSUB_COMMANDS.get(upper);
+        if (spec !== undefined) {
+          const special = slot.more();
+          special.kind = Kind.Pubsub;
+          special.items = [];
+          // UNSUBSCRIBE with no channel: one confirmation per channel subscribed when the server gets to it.
+          special.state = args.length === 0 ? -1 : args.length;
+          this.pubsubPending++;
+        }
+      }
+    }
+  }
 }

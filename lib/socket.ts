@@ -1,6 +1,7 @@
 /**
- * Opening the socket under a connection: TCP, unix socket or TLS, within the connect timeout, with
- * incoming bytes read into reusable blocks instead of one new Buffer per read.
+ * The socket under a connection: opening it (TCP, unix socket or TLS, within the connect timeout),
+ * reading into reusable blocks instead of one new Buffer per read, and writing the commands of one
+ * event-loop turn at once, honouring backpressure.
  *
  * @module
  */
@@ -9,6 +10,7 @@ import * as tls from 'node:tls';
 import createDebug from 'debug';
 import { ConnectionClosedError, TimeoutError } from './errors';
 import { type ConnectionConfig, describeAddress } from './options';
+import { type CommandName, CommandWriter } from './protocol/encoder';
 
 const debug = createDebug('redmux:connection');
 
@@ -68,6 +70,61 @@ class ReadBlocks {
     this.inbox.deliver((target as Buffer).subarray(0, size));
     return true;
   };
+}
+
+/**
+ * The write side of a socket: commands are encoded as they come and written together once per
+ * event-loop turn (one write, or one corked series of writes); while the socket pushes back, they
+ * are kept and written after 'drain'.
+ */
+export class Outbox {
+  readonly #socket: net.Socket;
+  readonly #out = new CommandWriter();
+  #flushScheduled = false;
+  readonly #flushNow = (): void => this.#flush();
+  #waitingDrain = false;
+
+  constructor(socket: net.Socket) {
+    this.#socket = socket;
+  }
+
+  /** Encodes one command for the next flush. All or nothing: a bad argument throws, keeping nothing. */
+  write(name: CommandName, args: readonly unknown[]): void {
+    this.#out.write(name, args);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.nextTick(this.#flushNow);
+    }
+  }
+
+  /** Drops whatever was not written yet (the connection is closing). */
+  clear(): void {
+    this.#out.clear();
+  }
+
+  /** Writes everything encoded since the last flush, unless the socket asked us to wait. */
+  #flush(): void {
+    this.#flushScheduled = false;
+    const socket = this.#socket;
+    if (this.#waitingDrain || socket.destroyed || this.#out.empty) return;
+    const chunks = this.#out.take();
+    let ok = true;
+    if (chunks.length === 1) {
+      ok = socket.write(chunks[0] as Buffer);
+    } else {
+      socket.cork();
+      for (const chunk of chunks) ok = socket.write(chunk);
+      socket.uncork();
+    }
+    if (!ok) {
+      // Backpressure: keep accepting commands into the writer, write them once the socket drained.
+      this.#waitingDrain = true;
+      socket.once('drain', () => {
+        this.#waitingDrain = false;
+        this.#flush();
+      });
+    }
+  }
 }
 
 /** Opens the TCP, TLS or unix socket, within the connect timeout; what it reads goes to `inbox`. */
