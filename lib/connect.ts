@@ -27,6 +27,7 @@ export interface Handshaking {
 /**
  * Opens the socket, wraps it with `make`, and runs the handshake; resolves once the connection is
  * ready. With `ping`, a PING is part of the handshake (a pool checks every connection it opens).
+ * When `signal` aborts (a pool closing), the socket is closed and the promise rejects with its reason.
  * On any failure the connection is closed before the promise rejects; past `config.timeout`, with
  * a TimeoutError that names the address and the timeout (never a credential).
  */
@@ -34,13 +35,17 @@ export async function connect<C extends Handshaking>(
   config: ConnectionConfig,
   make: (socket: net.Socket, inbox: Inbox) => C,
   ping = false,
+  signal?: AbortSignal,
 ): Promise<C> {
+  if (signal?.aborted) throw signal.reason;
   const label = describeAddress(config);
   const deadline = config.timeout === undefined ? undefined : Date.now() + config.timeout;
   const inbox = new Inbox();
   // openSocket arms the same deadline for the socket and the TLS handshake.
-  const socket = await openSocket(config, inbox);
+  const socket = await openSocket(config, inbox, signal);
   const connection = make(socket, inbox);
+  const abort = (): void => connection.close();
+  signal?.addEventListener('abort', abort, { once: true });
   try {
     // Each step gets what is left of the connect deadline, so the whole handshake fits in it. The
     // client-wide commandTimeout is for commands, not the handshake: without a connect timeout,
@@ -65,9 +70,12 @@ export async function connect<C extends Handshaking>(
   } catch (err) {
     connection.close();
     await connection.waitClosed();
+    if (signal?.aborted) throw signal.reason;
     throw err instanceof TimeoutError && deadline !== undefined
       ? new TimeoutError(`Connecting to ${label} timed out after ${config.timeout} ms`)
       : err;
+  } finally {
+    signal?.removeEventListener('abort', abort);
   }
   debug('%s: connected', label);
   return connection;

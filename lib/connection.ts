@@ -618,8 +618,15 @@ export async function createConnection(
 
 /**
  * @internal Opens a connection from a resolved config; with `ping`, a PING is part of the
- * handshake and of its deadline (pools check each connection they open).
+ * handshake and of its deadline (pools check each connection they open). Aborting `signal` closes
+ * it while it is still connecting.
  */
-export function openConnection(config: ConnectionConfig, ping = false): Promise<RedisConnection> {
-  return connect(config, (socket, inbox) => new RedisConnection(socket, config, inbox), ping);
+export function openConnection(
+  config: ConnectionConfig,
+  ping = false,
+  signal?: AbortSignal,
+): Promise<RedisConnection> {
+  const make = (socket: net.Socket, inbox: Inbox): RedisConnection =>
+    new RedisConnection(socket, config, inbox);
+  return connect(config, make, ping, signal);
 }

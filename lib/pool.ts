@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { setMaxListeners } from 'node:events';
 import createDebug from 'debug';
 import Denque from 'denque';
 import { CONNECTION_STATE, isBlocking } from './command-flags';
@@ -72,6 +73,8 @@ export class ConnectionsPool {
   readonly #config: ConnectionConfig;
   /** A command's options when it has none of its own, with the client-wide deadline; or undefined. */
   readonly #defaultOptions: ExecuteOptions | undefined;
+  /** Aborted by close(): connections still connecting are closed at once, not left to finish. */
+  readonly #closing = new AbortController();
   readonly #display: [string, number] | string;
   readonly #label: string;
   readonly #minsize: number;
@@ -95,6 +98,8 @@ export class ConnectionsPool {
   /** @internal Use {@link createPool}. */
   constructor(config: ConnectionConfig, minsize: number, maxsize: number) {
     this.#config = config;
+    // Each connection being opened listens to it (maxsize of them at most): no leak to warn about.
+    setMaxListeners(0, this.#closing.signal);
     this.#defaultOptions =
       config.commandTimeout === undefined ? undefined : { timeout: config.commandTimeout };
     this.#display = config.path ?? [String(config.host), Number(config.port)];
@@ -324,6 +329,7 @@ export class ConnectionsPool {
     this.#closed = true;
     debug('closing the pool for %s', this.#label);
     const error = new PoolClosedError();
+    this.#closing.abort(error);
     for (let waiter = this.#waiters.shift(); waiter !== undefined; waiter = this.#waiters.shift()) {
       waiter.reject(error);
     }
@@ -534,7 +540,8 @@ export class ConnectionsPool {
   /** Opens a connection on the pool's db and checks it with PING, all within the connect timeout. */
   async #connect(): Promise<RedisConnection> {
     const started = Date.now();
-    const conn = await openConnection({ ...this.#config, db: this.#db }, true);
+    const config = { ...this.#config, db: this.#db };
+    const conn = await openConnection(config, true, this.#closing.signal);
     try {
       // select() may have run while this connection was opening.
       if (conn.db !== this.#db) {

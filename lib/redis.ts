@@ -8,7 +8,12 @@ import type { ExecuteOptions, PubsubReply, RedisConnection } from './connection'
 import type { Channel } from './pubsub';
 import { openConnection } from './connection';
 import { type ConnectionsPool, isPool, openPool } from './pool';
-import { type AcquireOptions, checkPoolOptions, type PoolOptions } from './pool-options';
+import {
+  type AcquireOptions,
+  acquireOptionsError,
+  checkPoolOptions,
+  type PoolOptions,
+} from './pool-options';
 import { type Address, type ConnectionOptions, resolveConfig } from './options';
 import type { Arg } from './protocol/encoder';
 import type { Reply } from './protocol/reader';
@@ -157,6 +162,9 @@ export class Redis<S = Buffer> extends Commands<S> {
    * single-connection client it wraps that connection, and release() leaves it open.
    */
   async acquire(options?: AcquireOptions): Promise<ContextRedis<S>> {
+    // Checked on a single connection too, where there is nothing to wait for: a typo fails anywhere.
+    const refusal = acquireOptionsError(options);
+    if (refusal !== undefined) throw refusal;
     if (!isPool(this.#target)) return new ContextRedis<S>(this.#target, undefined, this.#connect);
     const conn = await this.#target.acquire(options);
     return new ContextRedis<S>(conn, this.#target, this.#connect);

@@ -8,7 +8,8 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import createDebug from 'debug';
-import { ConnectionClosedError, TimeoutError } from './errors';
+import { armDeadline } from './deadline';
+import { ConnectionClosedError } from './errors';
 import { type ConnectionConfig, describeAddress } from './options';
 import { type CommandName, CommandWriter } from './protocol/encoder';
 
@@ -127,8 +128,15 @@ export class Outbox {
   }
 }
 
-/** Opens the TCP, TLS or unix socket, within the connect timeout; what it reads goes to `inbox`. */
-export function openSocket(config: ConnectionConfig, inbox: Inbox): Promise<net.Socket> {
+/**
+ * Opens the TCP, TLS or unix socket, within the connect timeout and until `signal` aborts (then
+ * rejecting with its reason); what it reads goes to `inbox`.
+ */
+export function openSocket(
+  config: ConnectionConfig,
+  inbox: Inbox,
+  signal?: AbortSignal,
+): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const label = describeAddress(config);
     debug('%s: connecting', label);
@@ -147,15 +155,13 @@ export function openSocket(config: ConnectionConfig, inbox: Inbox): Promise<net.
       const blocks = new ReadBlocks(inbox);
       socket = net.connect({ ...target, onread: { buffer: blocks.next, callback: blocks.onRead } });
     }
-    const timer =
-      config.timeout === undefined
-        ? undefined
-        : setTimeout(() => {
-            socket.destroy();
-            reject(new TimeoutError(`Connecting to ${label} timed out after ${config.timeout} ms`));
-          }, config.timeout);
+    const message = `Connecting to ${label} timed out after ${config.timeout} ms`;
+    const disarm = armDeadline(config.timeout, signal, message, (error) => {
+      socket.destroy();
+      reject(error);
+    });
     const onError = (err: Error): void => {
-      clearTimeout(timer);
+      disarm();
       socket.destroy();
       reject(
         new ConnectionClosedError(
@@ -168,7 +174,7 @@ export function openSocket(config: ConnectionConfig, inbox: Inbox): Promise<net.
     };
     socket.once('error', onError);
     socket.once(event, () => {
-      clearTimeout(timer);
+      disarm();
       socket.off('error', onError);
       socket.setNoDelay(true);
       socket.setKeepAlive(true);

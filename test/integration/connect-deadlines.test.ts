@@ -11,6 +11,7 @@ import {
   createPool,
   createRedis,
   createRedisPool,
+  PoolClosedError,
   TimeoutError,
 } from '../../lib';
 import { type FakeServer, startFakeServer } from '../helpers/fake-server';
@@ -177,6 +178,18 @@ describe('connect deadlines cover everything before "ready"', function () {
       expect(fake.connections).to.have.length(2);
       await noSocketLeft(fake);
       expect(p.size).to.equal(0);
+    });
+
+    it('close() closes a connection still connecting, even without a timeout, and waitClosed() resolves', async () => {
+      const p = await createPool([fake.host, fake.port], { minsize: 1, maxsize: 2 });
+      await p.acquire(); // lent out: the next acquire() needs a new connection
+      fake.stall();
+      const waiting = rejectionOf(p.acquire()); // opens a second connection, which never gets ready
+      await eventually(async () => fake.connections.length === 2);
+      p.close();
+      await p.waitClosed();
+      expect(await waiting).to.be.instanceOf(PoolClosedError);
+      await noSocketLeft(fake);
     });
 
     it('pub/sub: executePubsub() whose new connection never answers rejects with TimeoutError', async () => {
