@@ -1,11 +1,18 @@
 // A tour of ConnectionsPool: multiplexed commands, growth under load, blocking commands on a
-// connection of their own, acquire() for transactions, select and close.
+// connection of their own, deadlines, acquire() for transactions, strict options, select and close.
 //
 //   npx ts-node --transpile-only examples/pool.ts     # starts a throwaway redis-server
 //   REDIS_URL=redis://localhost:6379 npx ts-node --transpile-only examples/pool.ts
 //
 // In your own code, import from 'redmux' instead of '../lib'.
-import { type ConnectionsPool, createPool, RedisError, WatchVariableError } from '../lib';
+import {
+  type ConnectionsPool,
+  createPool,
+  type PoolOptions,
+  RedisError,
+  TimeoutError,
+  WatchVariableError,
+} from '../lib';
 import { startRedis } from '../test/helpers/redis-server';
 
 async function tour(pool: ConnectionsPool): Promise<void> {
@@ -34,6 +41,18 @@ async function tour(pool: ConnectionsPool): Promise<void> {
   show('GET answered in', `${Date.now() - started} ms while BLPOP waits`);
   await pool.execute('LPUSH', 'tour:pool:queue', 'job-1');
   show('BLPOP', await popped);
+
+  section('deadlines');
+  // The pool was made with commandTimeout: 500, so a command that gets no reply within 0.5 s
+  // rejects (its reply is still read and dropped)…
+  try {
+    await pool.execute('DEBUG', 'SLEEP', 1);
+  } catch (err) {
+    if (err instanceof TimeoutError) show('DEBUG SLEEP 1', err.message);
+  }
+  // …unless it gives its own timeout, or blocks on purpose: BLPOP waits its 1 s.
+  show('own timeout', await pool.executeWith({ timeout: 3000 }, 'DEBUG', 'SLEEP', 1));
+  show('BLPOP 1 s', await pool.execute('BLPOP', 'tour:pool:empty', 1));
 
   section('acquire() for WATCH / MULTI / EXEC');
   // Five clients double a counter at once; WATCH makes the losers of each race retry.
@@ -72,6 +91,13 @@ async function tour(pool: ConnectionsPool): Promise<void> {
   await pool.select(0);
   show('GET on db 0', await pool.execute('GET', 'tour:pool:counter'));
 
+  section('options it does not know are refused');
+  try {
+    await createPool(pool.address, { maxSize: 2 } as PoolOptions);
+  } catch (err) {
+    if (err instanceof TypeError) show('{ maxSize: 2 }', err.message);
+  }
+
   await pool.execute('DEL', 'tour:pool:hits', 'tour:pool:counter', 'tour:pool:queue');
 }
 
@@ -90,7 +116,15 @@ async function main(): Promise<void> {
   console.log(
     `redmux pool tour against ${server ? `a throwaway redis-server on port ${server.port}` : 'REDIS_URL'}`,
   );
-  const pool = await createPool(address, { minsize: 2, maxsize: 5, encoding: 'utf8' });
+  // timeout: each connection must be ready (socket, AUTH…, PING) within 2 s, including those the
+  // pool opens later; commandTimeout: each command must be answered within 0.5 s.
+  const pool = await createPool(address, {
+    minsize: 2,
+    maxsize: 5,
+    encoding: 'utf8',
+    timeout: 2000,
+    commandTimeout: 500,
+  });
   try {
     await tour(pool);
   } finally {

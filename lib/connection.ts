@@ -8,6 +8,8 @@
 import * as net from 'node:net';
 import createDebug from 'debug';
 import Denque from 'denque';
+import { isBlocking } from './command-flags';
+import { connect } from './connect';
 import { armDeadline } from './deadline';
 import {
   ConnectionClosedError,
@@ -16,7 +18,6 @@ import {
   ProtocolError,
   RedisError,
   ReplyError,
-  TimeoutError,
   WatchVariableError,
 } from './errors';
 import {
@@ -26,20 +27,32 @@ import {
   describeAddress,
   resolveConfig,
 } from './options';
-import { type Arg, type CommandName, commandName, CommandWriter } from './protocol/encoder';
+import { type Arg, type CommandName, commandName } from './protocol/encoder';
 import { PushReply, Reader, type ReaderLike, type Reply } from './protocol/reader';
-import { Inbox, openSocket } from './socket';
+import { type Inbox, Outbox } from './socket';
+import {
+  asProtocolError,
+  decodeReply,
+  describeReply,
+  execResults,
+  type ExecuteOptions,
+  executeOptionsError,
+  Kind,
+  Pending,
+  SentState,
+} from './pending';
 import type { Channel } from './pubsub';
 import {
   parsePubsubArgs,
   PUBSUB_ALLOWED,
-  PUBSUB_COMMANDS,
   type PubsubArgs,
   type PubsubReply,
   Subscriptions,
 } from './subscriptions';
 
 export type { PubsubReply } from './subscriptions';
+export type { ExecuteOptions } from './pending';
+export { executeOptionsError } from './pending';
 
 const debug = createDebug('redmux:connection');
 
@@ -49,88 +62,8 @@ export const kRelease: unique symbol = Symbol('redmux.release');
 /** @internal How many commands the connection has sent: a pool tells a borrower's own commands by it. */
 export const kSent: unique symbol = Symbol('redmux.sent');
 
-/** Per-command options of {@link RedisConnection.executeWith}. */
-export interface ExecuteOptions {
-  /** Decode bulk replies with this encoding; `null` returns Buffers. Default: the connection's. */
-  encoding?: BufferEncoding | null;
-  /** Rejects the command when aborted; its reply is still read and dropped. */
-  signal?: AbortSignal;
-  /** Rejects the command with TimeoutError after this many milliseconds; its reply is still read and dropped. */
-  timeout?: number;
-}
-
-/** What a slot does with its reply beyond handing it over. */
-const enum Kind {
-  Plain,
-  /** MULTI: a refusal means no transaction started after all. */
-  Multi,
-  /** A command sent between MULTI and EXEC: its reply is QUEUED; its real result comes in EXEC. */
-  Queued,
-  Exec,
-  Select,
-  Pubsub,
-  /** RESET: the server drops the transaction, the subscriptions and the db, and speaks RESP2. */
-  Reset,
-  /** HELLO: may switch the protocol (`state`: the version asked for, 0 for none). */
-  Hello,
-}
-
-/**
- * One command waiting for its reply. Settled early (timeout, abort) it stays in the FIFO, because
- * the server will still answer it: dropping the slot would hand that reply to the next command.
- * Settling it again when the reply comes does nothing (a promise settles once).
- *
- * Kept small, because a million of them may be in flight: what only some commands need lives in
- * {@link Special}.
- */
-class Pending {
-  resolve!: (value: never) => void;
-  reject!: (error: Error) => void;
-  /** Null for a plain command without timeout or signal: the common case. */
-  special: Special | null = null;
-
-  constructor(
-    readonly command: string,
-    readonly encoding: BufferEncoding | null,
-  ) {}
-
-  get kind(): Kind {
-    return this.special === null ? Kind.Plain : this.special.kind;
-  }
-
-  /** This slot's {@link Special}, made on first use. */
-  more(): Special {
-    return (this.special ??= {
-      kind: Kind.Plain,
-      state: 0,
-      db: -1,
-      items: null,
-      channels: null,
-      cleanup: null,
-    });
-  }
-}
-
-/** What a slot needs beyond its promise when the command changes state or can be cancelled. */
-interface Special {
-  kind: Kind;
-  /** Queued: 1 once the server answered QUEUED. Pubsub: confirmations expected (-1: one per subscribed channel). Hello: the protocol asked for. */
-  state: number;
-  /** SELECT (plain or queued): the database asked for. */
-  db: number;
-  /** Multi and Exec: the commands of the transaction. Pubsub: the confirmations collected so far. */
-  items: Pending[] | PubsubReply[] | null;
-  /** Pubsub: the Channel objects the caller passed, by name. */
-  channels: Map<string, Channel> | null;
-  /** Disarms the timeout and the abort signal. */
-  cleanup: (() => void) | null;
-}
-
 /** Replies settled in one go before the callers get to run; see #readReplies. */
 const REPLIES_PER_TURN = 32;
-
-/** Commands after which the server no longer watches any key. */
-const UNWATCHING = new Set(['EXEC', 'DISCARD', 'UNWATCH', 'RESET']);
 
 /**
  * A connection to one Redis server, made by {@link createConnection}.
@@ -160,15 +93,14 @@ export class RedisConnection {
   readonly #label: string;
   readonly #address: [string, number] | string;
   readonly #encoding: BufferEncoding | null;
+  /** The client-wide deadline of commands sent without their own timeout; undefined: none. */
+  readonly #commandTimeout: number | undefined;
   #db: number;
   #closeError: Error | null = null;
   #closedPromise: Promise<void>;
 
-  // Write path: commands of one event-loop turn are encoded together and written at once.
-  readonly #out = new CommandWriter();
-  #flushScheduled = false;
-  readonly #flushNow = (): void => this.#flush();
-  #waitingDrain = false;
+  /** Commands of one event-loop turn, encoded together and written at once. */
+  readonly #outbox: Outbox;
 
   /** More replies may be waiting in the reader: #readReplies runs again in a later turn. */
   #readingOn = false;
@@ -180,8 +112,8 @@ export class RedisConnection {
     }
   };
 
-  #transaction: Pending[] | null = null;
-  #watching = false;
+  /** The transaction, WATCH and subscriptions as of the commands sent so far. */
+  readonly #state = new SentState();
   #sent = 0;
   /** The slot whose promise is being created; see #executor. */
   #settling: Pending | null = null;
@@ -190,7 +122,6 @@ export class RedisConnection {
     slot.resolve = resolve;
     slot.reject = reject;
   };
-  #pubsubPending = 0;
   readonly #subscriptions = new Subscriptions();
 
   /** @internal */
@@ -204,10 +135,12 @@ export class RedisConnection {
   /** @internal Use {@link createConnection}. */
   constructor(socket: net.Socket, config: ConnectionConfig, inbox: Inbox) {
     this.#socket = socket;
+    this.#outbox = new Outbox(socket);
     this.#reader = config.parser ? new config.parser() : new Reader();
     this.#readerDecodes = 'encoding' in this.#reader;
     this.#encoding = config.encoding;
     this.#subscriptions.encoding = config.encoding;
+    this.#commandTimeout = config.commandTimeout;
     this.#db = 0;
     this.#label = describeAddress(config);
     this.#address = config.path ?? [
@@ -261,12 +194,12 @@ export class RedisConnection {
 
   /** True from a WATCH until the EXEC, DISCARD, UNWATCH or RESET that ends it (as sent). */
   get watching(): boolean {
-    return this.#watching;
+    return this.#state.watching;
   }
 
   /** True between a MULTI and its EXEC or DISCARD (as sent, not as answered). */
   get inTransaction(): boolean {
-    return this.#transaction !== null;
+    return this.#state.transaction !== null;
   }
 
   /** The number of subscriptions the server reported; non-zero means the connection is in pub/sub mode. */
@@ -301,24 +234,15 @@ export class RedisConnection {
     return this.#send(command, args, this.#encoding, undefined);
   }
 
-  /** {@link execute} with per-command options: `encoding`, `signal` and `timeout` (milliseconds). */
+  /**
+   * {@link execute} with per-command options: `encoding`, `signal` and `timeout` (milliseconds).
+   * Options that are not a plain object, an unknown key or a bad value reject with TypeError
+   * (RangeError for the timeout) and send nothing.
+   */
   executeWith<T = Reply>(options: ExecuteOptions, command: string, ...args: Arg[]): Promise<T> {
-    if (options === null || typeof options !== 'object') {
-      return Promise.reject(new TypeError('executeWith() takes an options object first'));
-    }
+    const refusal = executeOptionsError('executeWith()', options);
+    if (refusal !== undefined) return Promise.reject(refusal);
     const { encoding = this.#encoding, signal, timeout } = options;
-    if (encoding !== null && !Buffer.isEncoding(encoding)) {
-      return Promise.reject(new TypeError(`unknown encoding ${JSON.stringify(encoding)}`));
-    }
-    if (
-      timeout !== undefined &&
-      !(typeof timeout === 'number' && timeout > 0 && Number.isFinite(timeout))
-    ) {
-      return Promise.reject(new RangeError('timeout must be a positive number of milliseconds'));
-    }
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      return Promise.reject(new TypeError('signal must be an AbortSignal'));
-    }
     if (signal?.aborted) return Promise.reject(signal.reason);
     return this.#send(command, args, encoding, signal || timeout ? options : undefined);
   }
@@ -444,13 +368,9 @@ export class RedisConnection {
     }
     try {
       // All or nothing: a bad argument throws before any byte of the command is kept.
-      this.#out.write(name, args);
+      this.#outbox.write(name, args);
     } catch (err) {
       return Promise.reject(err);
-    }
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      process.nextTick(this.#flushNow);
     }
 
     const slot = new Pending(upper, encoding);
@@ -459,97 +379,33 @@ export class RedisConnection {
     this.#settling = slot;
     const promise = new Promise<T>(this.#executor);
     this.#settling = null;
-    this.#track(slot, upper, args);
+    this.#state.track(slot, upper, args);
     if (channels !== undefined) slot.more().channels = channels;
-    if (options !== undefined) this.#arm(slot, options);
+    if (options !== undefined) {
+      this.#arm(slot, options.timeout ?? this.#defaultTimeout(upper, args), options.signal);
+    } else if (this.#commandTimeout !== undefined && !isBlocking(upper, args)) {
+      // The only cost of commandTimeout when unset: this branch, always taken the same way.
+      this.#arm(slot, this.#commandTimeout, undefined);
+    }
     this.#pending.push(slot);
     this.#sent++;
     if (debug.enabled) debug('%s: send %s (%d args)', this.#label, upper, args.length);
     return promise;
   }
 
-  /** Records what a command changes in the connection's state, as of the moment it is sent. */
-  #track(slot: Pending, upper: string, args: readonly unknown[]): void {
-    if (upper === 'SELECT') slot.more().db = Number(args[0]);
-    if (this.#watching) this.#watching = !UNWATCHING.has(upper);
-    else if (upper === 'WATCH' && this.#transaction === null) this.#watching = true;
-    const transaction = this.#transaction;
-    if (transaction !== null) {
-      if (upper === 'EXEC') {
-        const special = slot.more();
-        special.kind = Kind.Exec;
-        special.items = transaction;
-        this.#transaction = null;
-      } else if (upper === 'DISCARD' || upper === 'RESET') {
-        if (upper === 'RESET') slot.more().kind = Kind.Reset;
-        this.#transaction = null;
-      } else if (upper !== 'MULTI' && upper !== 'WATCH') {
-        slot.more().kind = Kind.Queued;
-        transaction.push(slot);
-      }
-      return;
-    }
-    switch (upper) {
-      case 'MULTI': {
-        const special = slot.more();
-        special.kind = Kind.Multi;
-        special.items = this.#transaction = [];
-        break;
-      }
-      case 'RESET':
-        slot.more().kind = Kind.Reset;
-        break;
-      case 'HELLO': {
-        const special = slot.more();
-        special.kind = Kind.Hello;
-        special.state = Number(args[0] ?? 0);
-        break;
-      }
-      case 'SELECT':
-        slot.more().kind = Kind.Select;
-        break;
-      default: {
-        const spec = PUBSUB_COMMANDS.get(upper);
-        if (spec !== undefined) {
-          const special = slot.more();
-          special.kind = Kind.Pubsub;
-          special.items = [];
-          // UNSUBSCRIBE with no channel: one confirmation per channel subscribed when the server gets to it.
-          special.state = args.length === 0 ? -1 : args.length;
-          this.#pubsubPending++;
-        }
-      }
-    }
+  /** The client-wide deadline for a command without its own: none for blocking commands. */
+  #defaultTimeout(upper: string, args: readonly unknown[]): number | undefined {
+    return this.#commandTimeout === undefined || isBlocking(upper, args)
+      ? undefined
+      : this.#commandTimeout;
   }
 
   /** Wires a command's timeout and abort signal to settle it early. */
-  #arm(slot: Pending, { signal, timeout }: ExecuteOptions): void {
+  #arm(slot: Pending, ms: number | undefined, signal: AbortSignal | undefined): void {
+    const timeout = ms === Infinity ? undefined : ms; // the call opted out of any deadline
+    if (timeout === undefined && signal === undefined) return;
     const message = `${slot.command} timed out after ${timeout} ms`;
     slot.more().cleanup = armDeadline(timeout, signal, message, (error) => slot.reject(error));
-  }
-
-  /** Writes everything encoded since the last flush, unless the socket asked us to wait. */
-  #flush(): void {
-    this.#flushScheduled = false;
-    if (this.#waitingDrain || this.#closeError !== null || this.#out.empty) return;
-    const socket = this.#socket;
-    const chunks = this.#out.take();
-    let ok = true;
-    if (chunks.length === 1) {
-      ok = socket.write(chunks[0] as Buffer);
-    } else {
-      socket.cork();
-      for (const chunk of chunks) ok = socket.write(chunk);
-      socket.uncork();
-    }
-    if (!ok) {
-      // Backpressure: keep accepting commands into the writer, write them once the socket drained.
-      this.#waitingDrain = true;
-      socket.once('drain', () => {
-        this.#waitingDrain = false;
-        this.#flush();
-      });
-    }
   }
 
   #onData(chunk: Buffer): void {
@@ -630,7 +486,7 @@ export class RedisConnection {
 
   /** Subscribed, or about to be: the server reads what we send next in pub/sub mode. */
   #inPubsubMode(): boolean {
-    return this.#pubsubPending > 0 || this.#subscriptions.count > 0;
+    return this.#state.pubsubPending > 0 || this.#subscriptions.count > 0;
   }
 
   #dispatch(reply: Reply): void {
@@ -659,14 +515,14 @@ export class RedisConnection {
     const special = slot.special;
     if (special !== null) {
       special.cleanup?.();
-      if (special.kind === Kind.Pubsub) this.#pubsubPending--;
+      if (special.kind === Kind.Pubsub) this.#state.pubsubPending--;
     }
     if (reply instanceof ReplyError) {
       reply.command = slot.command;
       slot.reject(reply);
       // A refused MULTI started nothing: what follows it runs at once, and EXEC will be refused.
-      if (special?.kind === Kind.Multi && this.#transaction === special.items) {
-        this.#transaction = null;
+      if (special?.kind === Kind.Multi && this.#state.transaction === special.items) {
+        this.#state.transaction = null;
       }
       if (reply instanceof MaxClientsError)
         this.#fail(new ConnectionClosedError(reply.message, { cause: reply }));
@@ -695,7 +551,7 @@ export class RedisConnection {
         break;
       case Kind.Exec:
         if (reply === null) return slot.reject(new WatchVariableError());
-        value = this.#execResults(special.items as Pending[], reply as Reply[]);
+        value = execResults(special.items as Pending[], reply as Reply[], (db) => (this.#db = db));
         break;
       case Kind.Pubsub:
         throw new Error(`${slot.command} got ${describeReply(reply)} instead of a confirmation`);
@@ -707,25 +563,6 @@ export class RedisConnection {
   #decoded(slot: Pending, reply: Reply): Reply {
     if (slot.encoding === null || slot.encoding === this.#decodedWith) return reply;
     return decodeReply(reply, slot.encoding);
-  }
-
-  /** Matches the items of an EXEC reply to the commands that were queued, each decoded with its own encoding. */
-  #execResults(queued: Pending[], items: Reply[]): Reply[] {
-    // Queued slots all have their Special (made by #track).
-    const accepted = queued.filter((slot) => slot.special?.state === 1);
-    if (accepted.length !== items.length) {
-      throw new Error(
-        `EXEC returned ${items.length} replies for ${accepted.length} queued commands`,
-      );
-    }
-    return items.map((item, i) => {
-      const slot = accepted[i] as Pending;
-      const db = slot.special?.db ?? -1;
-      if (db !== -1 && item === 'OK') this.#db = db;
-      return slot.encoding === null || item instanceof ReplyError
-        ? item
-        : decodeReply(item, slot.encoding);
-    });
   }
 
   /** Routes a message to its Channel, or hands a (un)subscribe confirmation to the command that asked for it. */
@@ -745,7 +582,7 @@ export class RedisConnection {
     collected.push(entry);
     if (collected.length < special.state) return;
     this.#pending.shift();
-    this.#pubsubPending--;
+    this.#state.pubsubPending--;
     special.cleanup?.();
     mine.resolve(collected as never);
   }
@@ -756,87 +593,46 @@ export class RedisConnection {
     this.#closeError = error;
     debug('%s: closing: %s', this.#label, error.message);
     this.#socket.destroy();
-    this.#out.clear();
-    this.#transaction = null;
+    this.#outbox.clear();
+    this.#state.transaction = null;
     for (let slot = this.#pending.shift(); slot !== undefined; slot = this.#pending.shift()) {
       slot.special?.cleanup?.();
       slot.reject(error);
     }
     this.#subscriptions.closeAll(error);
-    this.#pubsubPending = 0;
+    this.#state.pubsubPending = 0;
   }
-}
-
-/** Decodes every bulk string in a reply with `encoding` (for parsers that do not decode themselves, and EXEC items). */
-function decodeReply(reply: Reply, encoding: BufferEncoding): Reply {
-  if (Buffer.isBuffer(reply)) return reply.toString(encoding);
-  if (Array.isArray(reply)) return reply.map((item) => decodeReply(item, encoding));
-  if (reply instanceof Map) {
-    const decoded = new Map<Reply, Reply>();
-    for (const [key, value] of reply)
-      decoded.set(decodeReply(key, encoding), decodeReply(value, encoding));
-    return decoded;
-  }
-  return reply;
-}
-
-/** A reader's failure as the ProtocolError that closes the connection (a plugged-in parser may throw anything). */
-function asProtocolError(err: unknown): ProtocolError {
-  if (err instanceof ProtocolError) return err;
-  return new ProtocolError(`Protocol error: ${err instanceof Error ? err.message : String(err)}`, {
-    cause: err,
-  });
-}
-
-function describeReply(reply: Reply): string {
-  return Array.isArray(reply) ? `an array of ${reply.length}` : typeof reply;
 }
 
 /**
  * Connects to a Redis server and returns a ready {@link RedisConnection}: authenticated, named and
- * on the requested database. Never throws synchronously; every failure rejects, and a connection
- * that fails half-way is closed before the promise rejects.
+ * on the requested database, all within `options.timeout` if given. Never throws synchronously;
+ * every failure rejects (a TypeError, before any socket is opened, for options that are not a
+ * plain object or hold a key {@link ConnectionOptions} does not have), and a connection that fails
+ * half-way is closed before the promise rejects.
  *
- * @param address - `[host, port]`, a unix socket path, or a `redis://`, `rediss://` or `unix://` URL.
+ * @param address - `[host, port]`, `'host:port'`, a unix socket path, or a `redis://`, `rediss://`
+ *   or `unix://` URL; see {@link Address}.
  * @param options - see {@link ConnectionOptions}; values in a URL win over these.
  */
 export async function createConnection(
   address: Address,
   options?: ConnectionOptions,
 ): Promise<RedisConnection> {
-  const config = resolveConfig(address, options);
-  const deadline = config.timeout === undefined ? undefined : Date.now() + config.timeout;
-  const inbox = new Inbox();
-  const socket = await openSocket(config, inbox);
-  const connection = new RedisConnection(socket, config, inbox);
-  try {
-    const steps: Array<Promise<unknown>> = [];
-    const remaining = (): ExecuteOptions =>
-      deadline === undefined ? {} : { timeout: Math.max(1, deadline - Date.now()) };
-    if (config.password !== undefined) {
-      debug(
-        '%s: AUTH%s',
-        describeAddress(config),
-        config.username === undefined ? '' : ` as ${config.username}`,
-      );
-      const credentials =
-        config.username === undefined ? [config.password] : [config.username, config.password];
-      steps.push(connection.executeWith(remaining(), 'AUTH', ...credentials));
-    }
-    if (config.name !== undefined)
-      steps.push(connection.executeWith(remaining(), 'CLIENT SETNAME', config.name));
-    if (config.db !== 0) steps.push(connection.executeWith(remaining(), 'SELECT', config.db));
-    // Sent together: a failed AUTH makes the later steps fail too, and Promise.all reports the first.
-    await Promise.all(steps);
-  } catch (err) {
-    connection.close();
-    await connection.waitClosed();
-    throw err instanceof TimeoutError
-      ? new TimeoutError(
-          `Connecting to ${describeAddress(config)} timed out after ${config.timeout} ms`,
-        )
-      : err;
-  }
-  debug('%s: connected', describeAddress(config));
-  return connection;
+  return openConnection(resolveConfig(address, options, 'createConnection()'));
+}
+
+/**
+ * @internal Opens a connection from a resolved config; with `ping`, a PING is part of the
+ * handshake and of its deadline (pools check each connection they open). Aborting `signal` closes
+ * it while it is still connecting.
+ */
+export function openConnection(
+  config: ConnectionConfig,
+  ping = false,
+  signal?: AbortSignal,
+): Promise<RedisConnection> {
+  const make = (socket: net.Socket, inbox: Inbox): RedisConnection =>
+    new RedisConnection(socket, config, inbox);
+  return connect(config, make, ping, signal);
 }

@@ -12,16 +12,23 @@
 import { isIP } from 'node:net';
 import type * as tls from 'node:tls';
 import type { ReaderConstructor } from './protocol/reader';
+import { optionsError } from './strict';
 
 /**
  * Where the server is. One of:
  *
  * - a `[host, port]` tuple: `['localhost', 6379]`, `['::1', 6379]`;
  * - a Redis URL (any string containing `://`):
- *   - `redis://[[user]:[pass]@]host[:port][/db][?db=&password=&username=&encoding=&timeout=&name=]`
+ *   - `redis://[[user]:[pass]@]host[:port][/db][?db=&password=&username=&encoding=&timeout=&commandTimeout=&name=]`
  *   - `rediss://…` — the same over TLS;
  *   - `unix://[[user]:[pass]@]/path/to.sock[?db=…]`;
- * - any other non-empty string: the path of a unix socket, `'/var/run/redis/redis.sock'`.
+ * - a `'host:port'` string, as ioredis and node-redis users write it: `'localhost:6379'`,
+ *   `'10.0.0.5:6380'`, `'[::1]:6379'` (an IPv6 address in brackets). The host is a name or an
+ *   IPv4 address (letters, digits, `.`, `-`, `_`), the port an integer from 1 to 65535; such a
+ *   string is TCP, never a file;
+ * - any other non-empty string: the path of a unix socket, absolute (`'/var/run/redis/redis.sock'`)
+ *   or relative (`'redis.sock'`, `'run:1/redis.sock'`). A relative socket file whose name itself
+ *   looks like `host:port` needs a `./` in front (`'./cache:1'`).
  *
  * In a URL the host defaults to `localhost` and the port to 6379; user name, password, host, path
  * and query values are percent-decoded (in the query, `+` also means a space). The database is taken
@@ -57,11 +64,22 @@ export interface ConnectionOptions {
   /** The reply parser class (the hiredis.Reader contract). Default: the built-in `Reader`. */
   parser?: ReaderConstructor;
   /**
-   * Connect timeout in milliseconds: how long connecting may take as a whole (the socket, the TLS
-   * handshake, and the AUTH / CLIENT SETNAME / SELECT steps). Past it, TimeoutError.
+   * Connect timeout in milliseconds: how long connecting may take as a whole, until the connection
+   * is ready (the DNS lookup, the socket, the TLS handshake, and the AUTH / CLIENT SETNAME / SELECT
+   * steps; on a pool also its PING, for every connection the pool opens, later ones included).
+   * Past it, TimeoutError and the socket is closed.
    * A finite number greater than 0. Default: none (wait as long as the OS does).
    */
   timeout?: number;
+  /**
+   * Client-wide command deadline in milliseconds: every command sent without a `timeout` of its
+   * own rejects with TimeoutError when its reply has not come this long after it was sent (on a
+   * pool: after it was called, the wait for a free connection included). Its reply is still read
+   * and dropped, so later replies never shift. Blocking commands (see `BLOCKING_COMMANDS`, and
+   * XREAD/XREADGROUP with BLOCK) are exempt unless the call passes its own `timeout`: their wait is
+   * the point. A finite number greater than 0. Default: none (commands wait for their reply).
+   */
+  commandTimeout?: number;
   /**
    * Client name set with `CLIENT SETNAME` on connect: printable ASCII without spaces, as the server
    * requires. Default: none.
@@ -95,19 +113,55 @@ export interface ConnectionConfig {
   parser?: ReaderConstructor;
   /** Connect timeout in milliseconds; absent: none. */
   timeout?: number;
+  /** Default command deadline in milliseconds; absent: none. */
+  commandTimeout?: number;
   /** Client name to set with `CLIENT SETNAME` on connect; absent: none. */
   name?: string;
 }
 
+/**
+ * The keys of {@link ConnectionOptions}: one entry per key, or this does not compile, so the check
+ * of unknown keys cannot drift from the interface.
+ */
+export const CONNECTION_OPTION_KEYS: Readonly<Record<keyof ConnectionOptions, true>> = {
+  db: true,
+  username: true,
+  password: true,
+  ssl: true,
+  encoding: true,
+  parser: true,
+  timeout: true,
+  commandTimeout: true,
+  name: true,
+};
+
+/** The keys of an option interface, from its compile-time-checked key record, as a Set. */
+export function keySet(keys: Readonly<Record<string, true>>): ReadonlySet<string> {
+  return new Set(Object.keys(keys));
+}
+
+const CONNECTION_KEYS = keySet(CONNECTION_OPTION_KEYS);
+
 const DEFAULT_HOST = 'localhost';
 const DEFAULT_PORT = 6379;
-const URL_PARAMS = ['db', 'password', 'username', 'encoding', 'timeout', 'name'] as const;
+const URL_PARAMS = [
+  'db',
+  'password',
+  'username',
+  'encoding',
+  'timeout',
+  'commandTimeout',
+  'name',
+] as const;
 type UrlParam = (typeof URL_PARAMS)[number];
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 // The server refuses client names with any byte outside '!'..'~' (spaces, newlines, non-ASCII).
 const CLIENT_NAME = /^[!-~]+$/;
+// 'localhost:6379', '10.0.0.5:6380', '[::1]:6379': a host name or IPv4 address (no '/'), or an
+// IPv6 address in brackets, then a decimal port.
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+(?:%[\w.-]+)?\]|[A-Za-z0-9._-]+):(\d+)$/;
 
 /** What a URL says; absent fields leave the options (or the defaults) in charge. */
 interface UrlSettings {
@@ -120,24 +174,32 @@ interface UrlSettings {
   password?: string;
   encoding?: BufferEncoding;
   timeout?: number;
+  commandTimeout?: number;
   name?: string;
 }
 
 /**
  * Turns an address and options into the {@link ConnectionConfig} a connection opens with. Values
- * given in a URL win over the options; options a connection doesn't know (a pool's `minsize`, …)
- * are ignored. The `ssl` object, if any, is copied, not modified.
+ * given in a URL win over the options. The `ssl` object, if any, is copied, not modified.
  *
- * @throws TypeError when the address or an option has the wrong type or a malformed value, the URL
- *   scheme or a query parameter is unknown; RangeError when a number is out of range (port, db,
- *   timeout). Messages never contain the password.
+ * @param where - the call to name in an error about the options argument, `'createConnection()'`.
+ * @throws TypeError when the options are not a plain object or hold a key {@link ConnectionOptions}
+ *   does not have (naming the closest known key), when the address or an option has the wrong type
+ *   or a malformed value, the URL scheme or a query parameter is unknown; RangeError when a number
+ *   is out of range (port, db, timeouts). Messages never contain the password.
  *
  * @example
  * resolveConfig('rediss://:s3cret@cache.example.com:6380/2?name=worker-1', { encoding: 'utf8' });
  * // → { host: 'cache.example.com', port: 6380, tls: { servername: 'cache.example.com' }, db: 2,
  * //     password: 's3cret', name: 'worker-1', encoding: 'utf8' }
  */
-export function resolveConfig(address: Address, options?: ConnectionOptions): ConnectionConfig {
+export function resolveConfig(
+  address: Address,
+  options?: ConnectionOptions,
+  where = 'createConnection()',
+): ConnectionConfig {
+  const refusal = optionsError(where, options, CONNECTION_KEYS);
+  if (refusal !== undefined) throw refusal;
   const opts = checkOptions(options);
   const url = parseAddress(address);
 
@@ -159,6 +221,7 @@ export function resolveConfig(address: Address, options?: ConnectionOptions): Co
   setIfDefined(config, 'password', url.password ?? opts.password);
   setIfDefined(config, 'parser', opts.parser);
   setIfDefined(config, 'timeout', url.timeout ?? opts.timeout);
+  setIfDefined(config, 'commandTimeout', url.commandTimeout ?? opts.commandTimeout);
   setIfDefined(config, 'name', url.name ?? opts.name);
   return config;
 }
@@ -203,6 +266,11 @@ function parseAddress(address: unknown): UrlSettings {
     if (address === '') {
       throw new TypeError(`${ADDRESS_FORMS}, got an empty string`);
     }
+    const hostPort = HOST_PORT.exec(address);
+    if (hostPort !== null) {
+      const port = checkPort(Number(hostPort[2]), 'the port of a "host:port" address');
+      return { tls: false, host: unbracket(hostPort[1] as string), port };
+    }
     return { tls: false, path: address };
   }
   if (Array.isArray(address)) {
@@ -222,7 +290,8 @@ function parseAddress(address: unknown): UrlSettings {
 }
 
 const ADDRESS_FORMS =
-  'address must be a [host, port] tuple, a unix socket path or a redis://, rediss:// or unix:// URL';
+  'address must be a [host, port] tuple, a "host:port" string, a unix socket path or a ' +
+  'redis://, rediss:// or unix:// URL';
 
 function parseUrl(url: string): UrlSettings {
   const match = SCHEME.exec(url);
@@ -288,6 +357,9 @@ function parseUrl(url: string): UrlSettings {
         break;
       case 'timeout':
         settings.timeout = castTimeout(value, label);
+        break;
+      case 'commandTimeout':
+        settings.commandTimeout = castTimeout(value, label);
         break;
       case 'encoding':
         settings.encoding = checkEncoding(value, label);
@@ -360,15 +432,11 @@ function castTimeout(text: string, label: string): number {
 
 // ─── Options ───────────────────────────────────────────────────────────────────────────────────
 
-function checkOptions(options: unknown): ConnectionOptions {
+/** Checks the value of each option; resolveConfig has already refused unknown keys. */
+function checkOptions(options: ConnectionOptions | undefined): ConnectionOptions {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`options must be an object, got ${typeName(options)}`);
-  }
-  const { db, username, password, ssl, encoding, parser, timeout, name } = options as Record<
-    string,
-    unknown
-  >;
+  const { db, username, password, ssl, encoding, parser, timeout, commandTimeout, name } =
+    options as Record<keyof ConnectionOptions, unknown>;
   const checked: ConnectionOptions = {};
   if (db !== undefined) checked.db = checkDb(expectNumber(db, 'options.db'), 'options.db');
   if (username !== undefined) {
@@ -403,6 +471,10 @@ function checkOptions(options: unknown): ConnectionOptions {
   }
   if (timeout !== undefined) {
     checked.timeout = checkTimeout(expectNumber(timeout, 'options.timeout'), 'options.timeout');
+  }
+  if (commandTimeout !== undefined) {
+    const label = 'options.commandTimeout';
+    checked.commandTimeout = checkTimeout(expectNumber(commandTimeout, label), label);
   }
   if (name !== undefined)
     checked.name = checkName(expectString(name, 'options.name'), 'options.name');

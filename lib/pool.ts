@@ -6,19 +6,32 @@
  *
  * @module
  */
+import { setMaxListeners } from 'node:events';
 import createDebug from 'debug';
 import Denque from 'denque';
+import { CONNECTION_STATE, isBlocking } from './command-flags';
 import {
-  createConnection,
+  executeOptionsError,
   type ExecuteOptions,
   kRelease,
   kSent,
+  openConnection,
   type PubsubReply,
   type RedisConnection,
 } from './connection';
 import { armDeadline } from './deadline';
 import { PoolClosedError, RedisError } from './errors';
-import { type Address, type ConnectionOptions, describeAddress, resolveConfig } from './options';
+import { type Address, type ConnectionConfig, describeAddress, resolveConfig } from './options';
+import {
+  type AcquireOptions,
+  acquireOptionsError,
+  checkPoolOptions,
+  deadlineOf,
+  finite,
+  type PoolOptions,
+  remainingOf,
+  withinDeadline,
+} from './pool-options';
 import { type Arg, upperName } from './protocol/encoder';
 import type { Reply } from './protocol/reader';
 import type { Channel } from './pubsub';
@@ -26,62 +39,8 @@ import { PUBSUB_COMMANDS } from './subscriptions';
 
 const debug = createDebug('redmux:pool');
 
-/** Options of {@link createPool}: the pool's size and every {@link ConnectionOptions} field. */
-export interface PoolOptions extends ConnectionOptions {
-  /** Connections opened (and checked with PING) before createPool resolves. Integer ≥ 0. Default 1. */
-  minsize?: number;
-  /** The most connections open at once, the pub/sub one included. Integer ≥ 1. Default 10. */
-  maxsize?: number;
-}
-
-/** Options of {@link ConnectionsPool.acquire}. */
-export interface AcquireOptions {
-  /** Give up with TimeoutError after this many milliseconds. Default: wait as long as it takes. */
-  timeout?: number;
-  /** Give up with the signal's reason when it aborts. */
-  signal?: AbortSignal;
-}
-
-/**
- * Commands that hold their connection until the server answers. On a pool they never share a
- * connection: each runs on one acquired for it alone, so nothing queues behind it.
- */
-export const BLOCKING_COMMANDS: ReadonlySet<string> = new Set([
-  'BLPOP',
-  'BRPOP',
-  'BRPOPLPUSH',
-  'BLMOVE',
-  'BLMPOP',
-  'BZPOPMIN',
-  'BZPOPMAX',
-  'BZMPOP',
-  'WAIT',
-  'WAITAOF',
-]);
-
-/** Commands that block only when given this option. */
-export const BLOCKING_WITH_OPTION: ReadonlyMap<string, string> = new Map([
-  ['XREAD', 'BLOCK'],
-  ['XREADGROUP', 'BLOCK'],
-]);
-
-/**
- * Commands that change the state of the one connection they run on, so sending them through the
- * shared pool would leave that state on a connection the next command may or may not use.
- */
-const CONNECTION_STATE: ReadonlyMap<string, string> = new Map([
-  ['MULTI', 'acquire() a connection for a transaction'],
-  ['EXEC', 'acquire() a connection for a transaction'],
-  ['DISCARD', 'acquire() a connection for a transaction'],
-  ['WATCH', 'acquire() a connection for WATCH … MULTI … EXEC'],
-  ['UNWATCH', 'acquire() a connection for WATCH … MULTI … EXEC'],
-  ['SELECT', 'use pool.select(db)'],
-  ['AUTH', 'pass username / password to createPool'],
-  ['HELLO', 'acquire() a connection to change its protocol'],
-  ['RESET', 'acquire() a connection to reset it'],
-  ['QUIT', 'use pool.close()'],
-  ['MONITOR', 'acquire() a connection for MONITOR'],
-]);
+export { BLOCKING_COMMANDS, BLOCKING_WITH_OPTION } from './command-flags';
+export type { AcquireOptions, PoolOptions } from './pool-options';
 
 /** In-flight commands on the least loaded free connection at which the pool opens another. */
 const GROW_AT = 64;
@@ -110,8 +69,12 @@ interface Waiter {
  * ```
  */
 export class ConnectionsPool {
-  readonly #address: Address;
-  readonly #options: ConnectionOptions;
+  /** What every connection opens with (its db is the pool's current one, #db). */
+  readonly #config: ConnectionConfig;
+  /** A command's options when it has none of its own, with the client-wide deadline; or undefined. */
+  readonly #defaultOptions: ExecuteOptions | undefined;
+  /** Aborted by close(): connections still connecting are closed at once, not left to finish. */
+  readonly #closing = new AbortController();
   readonly #display: [string, number] | string;
   readonly #label: string;
   readonly #minsize: number;
@@ -133,10 +96,12 @@ export class ConnectionsPool {
   #sharedWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
 
   /** @internal Use {@link createPool}. */
-  constructor(address: Address, options: PoolOptions, minsize: number, maxsize: number) {
-    const config = resolveConfig(address, options);
-    this.#address = address;
-    this.#options = options;
+  constructor(config: ConnectionConfig, minsize: number, maxsize: number) {
+    this.#config = config;
+    // Each connection being opened listens to it (maxsize of them at most): no leak to warn about.
+    setMaxListeners(0, this.#closing.signal);
+    this.#defaultOptions =
+      config.commandTimeout === undefined ? undefined : { timeout: config.commandTimeout };
     this.#display = config.path ?? [String(config.host), Number(config.port)];
     this.#label = describeAddress(config);
     this.#minsize = minsize;
@@ -216,8 +181,13 @@ export class ConnectionsPool {
     return this.#execute(undefined, command, args);
   }
 
-  /** {@link execute} with per-command options (`encoding`, `signal`, `timeout`). */
+  /**
+   * {@link execute} with per-command options (`encoding`, `signal`, `timeout`); the timeout and
+   * signal cover the wait for a connection too. Bad options reject with TypeError, sending nothing.
+   */
   executeWith<T = Reply>(options: ExecuteOptions, command: string, ...args: Arg[]): Promise<T> {
+    const refusal = executeOptionsError('executeWith()', options);
+    if (refusal !== undefined) return Promise.reject(refusal);
     return this.#execute(options, command, args);
   }
 
@@ -262,17 +232,14 @@ export class ConnectionsPool {
    * `await using` block). Waiters are served in FIFO order when the pool is at maxsize.
    * Rejects with TimeoutError after `timeout` ms, with the signal's reason on abort, and with
    * PoolClosedError once the pool is closed. A connection opened for an acquire that gave up stays
-   * in the pool.
+   * in the pool. Options that are not a plain object, an unknown key or a bad value reject with
+   * TypeError (RangeError for the timeout).
    */
-  acquire(options: AcquireOptions = {}): Promise<RedisConnection> {
+  acquire(options?: AcquireOptions): Promise<RedisConnection> {
+    const refusal = acquireOptionsError(options);
+    if (refusal !== undefined) return Promise.reject(refusal);
     if (this.#closed) return Promise.reject(new PoolClosedError());
     const { timeout, signal } = options ?? {};
-    if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0)) {
-      return Promise.reject(new RangeError('timeout must be a positive number of milliseconds'));
-    }
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      return Promise.reject(new TypeError('signal must be an AbortSignal'));
-    }
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, done: false, cleanup: () => {} };
@@ -283,7 +250,7 @@ export class ConnectionsPool {
         reject(error);
       };
       const message = `acquire timed out after ${timeout} ms`;
-      waiter.cleanup = armDeadline(timeout, signal, message, waiter.reject);
+      waiter.cleanup = armDeadline(finite(timeout), signal, message, waiter.reject);
       this.#waiters.push(waiter);
       this.#serve();
     });
@@ -362,6 +329,7 @@ export class ConnectionsPool {
     this.#closed = true;
     debug('closing the pool for %s', this.#label);
     const error = new PoolClosedError();
+    this.#closing.abort(error);
     for (let waiter = this.#waiters.shift(); waiter !== undefined; waiter = this.#waiters.shift()) {
       waiter.reject(error);
     }
@@ -411,10 +379,12 @@ export class ConnectionsPool {
     if (isBlocking(upper, args)) return this.#executeAlone(options, command, args);
     const conn = this.#leastLoaded();
     if (conn === undefined) {
-      // The command's timeout and signal cover the wait for a connection too.
-      const deadline = deadlineOf(options);
-      return withinDeadline(this.#anyFree(), options, 'waiting for a connection').then(() =>
-        this.#execute<T>(remainingOf(options, deadline), command, args),
+      // The command's timeout (else the client-wide one) and signal cover the wait for a
+      // connection too.
+      const own = this.#withDefaultTimeout(options);
+      const deadline = deadlineOf(own);
+      return withinDeadline(this.#anyFree(), own, 'waiting for a connection').then(() =>
+        this.#execute<T>(remainingOf(own, deadline), command, args),
       );
     }
     if (conn.inFlight >= GROW_AT && this.#opening.size === 0 && this.size < this.#maxsize) {
@@ -424,6 +394,13 @@ export class ConnectionsPool {
     return options === undefined
       ? conn.execute<T>(command, ...args)
       : conn.executeWith<T>(options, command, ...args);
+  }
+
+  /** A non-blocking command's options with the client-wide commandTimeout when it has no timeout. */
+  #withDefaultTimeout(options: ExecuteOptions | undefined): ExecuteOptions | undefined {
+    const fallback = this.#defaultOptions;
+    if (fallback === undefined || options?.timeout !== undefined) return options;
+    return options === undefined ? fallback : { ...options, timeout: fallback.timeout };
   }
 
   /** Runs a blocking command on a connection acquired for it alone. */
@@ -560,12 +537,20 @@ export class ConnectionsPool {
     return opening;
   }
 
+  /** Opens a connection on the pool's db and checks it with PING, all within the connect timeout. */
   async #connect(): Promise<RedisConnection> {
-    const conn = await createConnection(this.#address, { ...this.#options, db: this.#db });
+    const started = Date.now();
+    const config = { ...this.#config, db: this.#db };
+    const conn = await openConnection(config, true, this.#closing.signal);
     try {
-      await conn.execute('PING');
       // select() may have run while this connection was opening.
-      if (conn.db !== this.#db) await conn.select(this.#db);
+      if (conn.db !== this.#db) {
+        const { timeout } = this.#config;
+        const left = {
+          timeout: timeout === undefined ? Infinity : Math.max(1, started + timeout - Date.now()),
+        };
+        await conn.executeWith(left, 'SELECT', this.#db);
+      }
     } catch (err) {
       conn.close();
       throw err;
@@ -616,79 +601,32 @@ export function isPool(target: RedisConnection | ConnectionsPool): target is Con
   return target instanceof ConnectionsPool;
 }
 
-function isBlocking(upper: string, args: readonly Arg[]): boolean {
-  if (BLOCKING_COMMANDS.has(upper)) return true;
-  const option = BLOCKING_WITH_OPTION.get(upper);
-  return (
-    option !== undefined &&
-    args.some((arg) => typeof arg !== 'number' && String(arg).toUpperCase() === option)
-  );
-}
-
-/** When a command's `timeout` runs out, in epoch milliseconds. */
-function deadlineOf(options: ExecuteOptions | undefined): number | undefined {
-  return options?.timeout === undefined ? undefined : Date.now() + options.timeout;
-}
-
-/** The options with what is left of the timeout once the wait for a connection is over. */
-function remainingOf(
-  options: ExecuteOptions | undefined,
-  deadline: number | undefined,
-): ExecuteOptions | undefined {
-  if (options === undefined || deadline === undefined) return options;
-  return { ...options, timeout: Math.max(1, deadline - Date.now()) };
-}
-
-/** `promise`, unless the options' timeout passes or signal aborts first. */
-function withinDeadline<T>(
-  promise: Promise<T>,
-  options: ExecuteOptions | undefined,
-  what: string,
-): Promise<T> {
-  if (options?.timeout === undefined && options?.signal === undefined) return promise;
-  const { timeout, signal } = options;
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const disarm = armDeadline(timeout, signal, `timed out after ${timeout} ms ${what}`, reject);
-    promise.then(
-      (value) => {
-        disarm();
-        resolve(value);
-      },
-      (err: unknown) => {
-        disarm();
-        reject(err);
-      },
-    );
-  });
-}
-
 /**
- * Opens a pool of connections to one server and resolves once `minsize` of them answered PING.
- * If any fails, whatever was opened is closed and the promise rejects.
+ * Opens a pool of connections to one server and resolves once `minsize` of them answered PING,
+ * each within the connect `timeout` (which also bounds every connection the pool opens later).
+ * If any fails, whatever was opened is closed and the promise rejects. Options that are not a
+ * plain object, or a key {@link PoolOptions} does not have, reject with TypeError before any
+ * socket is opened.
  *
  * @param address - as for {@link createConnection}.
  * @param options - `minsize` (default 1), `maxsize` (default 10) and any connection option.
  */
 export async function createPool(
   address: Address,
-  options: PoolOptions = {},
+  options?: PoolOptions,
 ): Promise<ConnectionsPool> {
-  if (options === null || typeof options !== 'object')
-    throw new TypeError('options must be an object');
-  const { minsize = 1, maxsize = 10 } = options;
-  for (const [name, value] of [
-    ['minsize', minsize],
-    ['maxsize', maxsize],
-  ] as const) {
-    if (typeof value !== 'number' || !Number.isInteger(value)) {
-      throw new TypeError(`${name} must be an integer`);
-    }
-  }
-  if (minsize < 0) throw new RangeError('minsize must be at least 0');
-  if (maxsize < 1) throw new RangeError('maxsize must be at least 1');
-  if (minsize > maxsize) throw new RangeError('minsize must not exceed maxsize');
-  const pool = new ConnectionsPool(address, options, minsize, maxsize);
+  return openPool(address, options, 'createPool()');
+}
+
+/** @internal createPool, naming `where` (`'createRedisPool()'`) in errors about the options. */
+export async function openPool(
+  address: Address,
+  options: PoolOptions | undefined,
+  where: string,
+): Promise<ConnectionsPool> {
+  const { minsize, maxsize, connection } = checkPoolOptions(where, options);
+  const config = resolveConfig(address, connection, where);
+  const pool = new ConnectionsPool(config, minsize, maxsize);
   try {
     await pool._fill();
   } catch (err) {

@@ -6,15 +6,15 @@
  */
 import type { ExecuteOptions, PubsubReply, RedisConnection } from './connection';
 import type { Channel } from './pubsub';
-import { createConnection } from './connection';
+import { openConnection } from './connection';
+import { type ConnectionsPool, isPool, openPool } from './pool';
 import {
   type AcquireOptions,
-  type ConnectionsPool,
-  createPool,
-  isPool,
+  acquireOptionsError,
+  checkPoolOptions,
   type PoolOptions,
-} from './pool';
-import type { Address, ConnectionOptions } from './options';
+} from './pool-options';
+import { type Address, type ConnectionOptions, resolveConfig } from './options';
 import type { Arg } from './protocol/encoder';
 import type { Reply } from './protocol/reader';
 import { Commands, invalid, isInteger, isOk, outOfRange } from './commands/base';
@@ -163,6 +163,9 @@ export class Redis<S = Buffer> extends Commands<S> {
    * single-connection client it wraps that connection, and release() leaves it open.
    */
   async acquire(options?: AcquireOptions): Promise<ContextRedis<S>> {
+    // Checked on a single connection too, where there is nothing to wait for: a typo fails anywhere.
+    const refusal = acquireOptionsError(options);
+    if (refusal !== undefined) throw refusal;
     if (!isPool(this.#target)) return new ContextRedis<S>(this.#target, undefined, this.#connect);
     const conn = await this.#target.acquire(options);
     return new ContextRedis<S>(conn, this.#target, this.#connect);
@@ -318,7 +321,11 @@ guardOwnMethods(ContextRedis);
 /** Options of {@link createRedis}; an `encoding` makes stored values strings (in the types too). */
 export type RedisOptions = ConnectionOptions;
 
-/** Connects one {@link Redis} client over a single connection (no reconnect, as aioredis 1.x). */
+/**
+ * Connects one {@link Redis} client over a single connection (no reconnect, as aioredis 1.x).
+ * Options that are not a plain object, or a key {@link ConnectionOptions} does not have, reject
+ * with TypeError before any socket is opened.
+ */
 export function createRedis(
   address: Address,
   options: ConnectionOptions & { encoding: BufferEncoding },
@@ -328,11 +335,16 @@ export async function createRedis(
   address: Address,
   options?: ConnectionOptions,
 ): Promise<Redis<Buffer | string>> {
-  const conn = await createConnection(address, options);
-  return new Redis(conn, () => openLike(address, options, conn.db));
+  const config = resolveConfig(address, options, 'createRedis()');
+  const conn = await openConnection(config);
+  return new Redis(conn, () => openConnection({ ...config, db: conn.db }));
 }
 
-/** Creates a {@link Redis} client over a pool of connections (see createPool for the options). */
+/**
+ * Creates a {@link Redis} client over a pool of connections (see createPool for the options).
+ * Options that are not a plain object, or a key {@link PoolOptions} does not have, reject with
+ * TypeError before any socket is opened.
+ */
 export function createRedisPool(
   address: Address,
   options: PoolOptions & { encoding: BufferEncoding },
@@ -342,24 +354,11 @@ export async function createRedisPool(
   address: Address,
   options?: PoolOptions,
 ): Promise<Redis<Buffer | string>> {
-  const pool = await createPool(address, options);
-  return new Redis(pool, () => openLike(address, options, pool.db));
-}
-
-/** A new connection to `address` with `options`, on database `db` (a URL's db would win otherwise). */
-async function openLike(
-  address: Address,
-  options: ConnectionOptions | undefined,
-  db: number,
-): Promise<RedisConnection> {
-  const conn = await createConnection(address, options);
-  try {
-    if (conn.db !== db) await conn.select(db);
-  } catch (err) {
-    conn.close();
-    throw err;
-  }
-  return conn;
+  const pool = await openPool(address, options, 'createRedisPool()');
+  const { connection } = checkPoolOptions('createRedisPool()', options);
+  const config = resolveConfig(address, connection, 'createRedisPool()');
+  // A dedicated connection (MONITOR) opens on the pool's current db, within the connect timeout.
+  return new Redis(pool, () => openConnection({ ...config, db: pool.db }));
 }
 
 const RELEASED = 'this context was released: its connection may be serving someone else';

@@ -1,14 +1,17 @@
 /**
- * Opening the socket under a connection: TCP, unix socket or TLS, within the connect timeout, with
- * incoming bytes read into reusable blocks instead of one new Buffer per read.
+ * The socket under a connection: opening it (TCP, unix socket or TLS, within the connect timeout),
+ * reading into reusable blocks instead of one new Buffer per read, and writing the commands of one
+ * event-loop turn at once, honouring backpressure.
  *
  * @module
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import createDebug from 'debug';
-import { ConnectionClosedError, TimeoutError } from './errors';
+import { armDeadline } from './deadline';
+import { ConnectionClosedError } from './errors';
 import { type ConnectionConfig, describeAddress } from './options';
+import { type CommandName, CommandWriter } from './protocol/encoder';
 
 const debug = createDebug('redmux:connection');
 
@@ -70,8 +73,70 @@ class ReadBlocks {
   };
 }
 
-/** Opens the TCP, TLS or unix socket, within the connect timeout; what it reads goes to `inbox`. */
-export function openSocket(config: ConnectionConfig, inbox: Inbox): Promise<net.Socket> {
+/**
+ * The write side of a socket: commands are encoded as they come and written together once per
+ * event-loop turn (one write, or one corked series of writes); while the socket pushes back, they
+ * are kept and written after 'drain'.
+ */
+export class Outbox {
+  readonly #socket: net.Socket;
+  readonly #out = new CommandWriter();
+  #flushScheduled = false;
+  readonly #flushNow = (): void => this.#flush();
+  #waitingDrain = false;
+
+  constructor(socket: net.Socket) {
+    this.#socket = socket;
+  }
+
+  /** Encodes one command for the next flush. All or nothing: a bad argument throws, keeping nothing. */
+  write(name: CommandName, args: readonly unknown[]): void {
+    this.#out.write(name, args);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.nextTick(this.#flushNow);
+    }
+  }
+
+  /** Drops whatever was not written yet (the connection is closing). */
+  clear(): void {
+    this.#out.clear();
+  }
+
+  /** Writes everything encoded since the last flush, unless the socket asked us to wait. */
+  #flush(): void {
+    this.#flushScheduled = false;
+    const socket = this.#socket;
+    if (this.#waitingDrain || socket.destroyed || this.#out.empty) return;
+    const chunks = this.#out.take();
+    let ok = true;
+    if (chunks.length === 1) {
+      ok = socket.write(chunks[0] as Buffer);
+    } else {
+      socket.cork();
+      for (const chunk of chunks) ok = socket.write(chunk);
+      socket.uncork();
+    }
+    if (!ok) {
+      // Backpressure: keep accepting commands into the writer, write them once the socket drained.
+      this.#waitingDrain = true;
+      socket.once('drain', () => {
+        this.#waitingDrain = false;
+        this.#flush();
+      });
+    }
+  }
+}
+
+/**
+ * Opens the TCP, TLS or unix socket, within the connect timeout and until `signal` aborts (then
+ * rejecting with its reason); what it reads goes to `inbox`.
+ */
+export function openSocket(
+  config: ConnectionConfig,
+  inbox: Inbox,
+  signal?: AbortSignal,
+): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const label = describeAddress(config);
     debug('%s: connecting', label);
@@ -90,27 +155,42 @@ export function openSocket(config: ConnectionConfig, inbox: Inbox): Promise<net.
       const blocks = new ReadBlocks(inbox);
       socket = net.connect({ ...target, onread: { buffer: blocks.next, callback: blocks.onRead } });
     }
-    const timer =
-      config.timeout === undefined
-        ? undefined
-        : setTimeout(() => {
-            socket.destroy();
-            reject(new TimeoutError(`Connecting to ${label} timed out after ${config.timeout} ms`));
-          }, config.timeout);
+    const message = `Connecting to ${label} timed out after ${config.timeout} ms`;
+    const disarm = armDeadline(config.timeout, signal, message, (error) => {
+      socket.destroy();
+      reject(error);
+    });
     const onError = (err: Error): void => {
-      clearTimeout(timer);
+      disarm();
       socket.destroy();
       reject(
-        new ConnectionClosedError(`Could not connect to ${label}: ${err.message}`, { cause: err }),
+        new ConnectionClosedError(
+          `Could not connect to ${label}: ${err.message}${hint(config, err)}`,
+          {
+            cause: err,
+          },
+        ),
       );
     };
     socket.once('error', onError);
     socket.once(event, () => {
-      clearTimeout(timer);
+      disarm();
       socket.off('error', onError);
       socket.setNoDelay(true);
       socket.setKeepAlive(true);
       resolve(socket);
     });
   });
+}
+
+/**
+ * For a socket path that is a bare word (`'localhost'`, `'redis'`) and does not exist: most likely
+ * a host name meant for TCP, so say how to write that.
+ */
+function hint(config: ConnectionConfig, err: Error): string {
+  const path = config.path;
+  if (path === undefined || path.includes('/') || (err as { code?: unknown }).code !== 'ENOENT') {
+    return '';
+  }
+  return ` (a string address without "://" is a unix socket path unless it is "host:port"; for TCP write ['${path}', 6379], '${path}:6379' or redis://${path}:6379)`;
 }

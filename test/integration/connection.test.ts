@@ -160,6 +160,42 @@ describe('RedisConnection against a real server', () => {
     });
   });
 
+  describe('#executeWith() options', () => {
+    it('rejects an unknown key with TypeError naming the closest known one, and sends nothing', async () => {
+      const key = uniqueKey();
+      const cases: Array<[Record<string, unknown>, string]> = [
+        [{ timout: 5 }, "executeWith() has no option 'timout'; did you mean 'timeout'?"],
+        [{ Encoding: 'utf8' }, "executeWith() has no option 'Encoding'; did you mean 'encoding'?"],
+        [{ signal: undefined, abort: 1 }, "executeWith() has no option 'abort'"],
+      ];
+      for (const [options, message] of cases) {
+        const err = await rejectionOf(t.conn.executeWith(options, 'SET', key, 'v'));
+        expect(err).to.be.instanceOf(TypeError);
+        expect(err.message).to.match(new RegExp(`^${message.replace(/[()?]/g, '\\$&')}`));
+      }
+      expect(await t.conn.execute('EXISTS', key)).to.equal(0);
+    });
+
+    it('rejects options that are not a plain object with TypeError, sending nothing', async () => {
+      const key = uniqueKey();
+      for (const options of [undefined, null, 'utf8', 5, [], new Map()]) {
+        const err = await rejectionOf(
+          t.conn.executeWith(options as unknown as object, 'SET', key, 'v'),
+        );
+        expect(err, String(options)).to.be.instanceOf(TypeError);
+        expect(err.message).to.match(/^executeWith\(\)/);
+      }
+      expect(await t.conn.execute('EXISTS', key)).to.equal(0);
+    });
+
+    it('rejects a timeout that is not a positive number with RangeError', async () => {
+      for (const timeout of [0, -1, NaN, '5']) {
+        const err = await rejectionOf(t.conn.executeWith({ timeout: timeout as number }, 'PING'));
+        expect(err, String(timeout)).to.be.instanceOf(RangeError);
+      }
+    });
+  });
+
   describe('cancellation keeps replies aligned (invariant 1)', () => {
     it('still consumes the replies of aborted and timed-out commands behind a DEBUG SLEEP', async () => {
       const controller = new AbortController();

@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import { expect } from 'chai';
 import {
+  type AcquireOptions,
   AuthError,
   ConnectionClosedError,
   ConnectionForcedCloseError,
@@ -97,6 +98,14 @@ describe('ConnectionsPool', () => {
       }
       const notAnObject = 'minsize=1' as unknown as PoolOptions;
       expect(await rejectionOf(createPool(url, notAnObject))).to.be.instanceOf(TypeError);
+    });
+
+    it('rejects an unknown option with TypeError and opens nothing: { maxSize: 2 }', async () => {
+      const before = (await clients(admin)).length;
+      const err = await rejectionOf(createPool(url, { maxSize: 2 } as PoolOptions));
+      expect(err).to.be.instanceOf(TypeError);
+      expect(err.message).to.equal("createPool() has no option 'maxSize'; did you mean 'maxsize'?");
+      expect((await clients(admin)).length).to.equal(before);
     });
 
     it('rejects minsize < 0, maxsize < 1 and minsize > maxsize with RangeError', async () => {
@@ -439,6 +448,19 @@ describe('ConnectionsPool', () => {
       expect(pool.size).to.equal(0);
     });
 
+    it('rejects unknown keys and options that are not a plain object with TypeError, opening nothing', async () => {
+      const pool = await open({ minsize: 0 });
+      const unknown = await rejectionOf(pool.acquire({ timout: 5 } as AcquireOptions));
+      expect(unknown).to.be.instanceOf(TypeError);
+      expect(unknown.message).to.equal("acquire() has no option 'timout'; did you mean 'timeout'?");
+      for (const options of [null, 5, 'x', []]) {
+        const err = await rejectionOf(pool.acquire(options as unknown as AcquireOptions));
+        expect(err, String(options)).to.be.instanceOf(TypeError);
+        expect(err.message).to.match(/^acquire\(\) options must be a plain object/);
+      }
+      expect(pool.size).to.equal(0);
+    });
+
     it('rejects with PoolClosedError when the pool closes while it waits, and once it is closed', async () => {
       const pool = await open({ minsize: 1, maxsize: 1 });
       const held = await pool.acquire();
@@ -687,6 +709,19 @@ describe('ConnectionsPool', () => {
         expect(await blocked).to.be.instanceOf(ConnectionClosedError);
         await eventually(async () => (await clients(serverAdmin)).length === before);
       });
+    });
+  });
+
+  describe('#executeWith()', () => {
+    it('rejects an unknown option with TypeError before waiting for a connection, sending nothing', async () => {
+      const pool = await open({ maxsize: 1 });
+      const conn = await pool.acquire(); // a command would wait for this one
+      const key = uniqueKey();
+      const err = await rejectionOf(pool.executeWith({ timout: 5 } as object, 'SET', key, 'v'));
+      expect(err).to.be.instanceOf(TypeError);
+      expect(err.message).to.equal("executeWith() has no option 'timout'; did you mean 'timeout'?");
+      await pool.release(conn);
+      expect(await pool.execute('EXISTS', key)).to.equal(0);
     });
   });
 

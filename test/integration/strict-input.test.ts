@@ -224,15 +224,15 @@ describe('strict input', function () {
   }
 
   describe('timeout and signal on typed methods', () => {
-    // A second client holds the server in DEBUG SLEEP, so the calls below get no reply in time.
-    async function whileServerSleeps(run: () => Promise<void>): Promise<void> {
-      const sleeper = await createRedis(server.url);
+    // A second client pauses every client for 400 ms and waits for the server to confirm it, so
+    // the calls below cannot be answered in time (DEBUG SLEEP sent from elsewhere could race them).
+    async function whileServerPaused(run: () => Promise<void>): Promise<void> {
+      const pauser = await createRedis(server.url);
       try {
-        const sleeping = sleeper.debugSleep(0.4);
+        await pauser.clientPause(400, { mode: 'ALL' });
         await run();
-        await sleeping;
       } finally {
-        sleeper.close();
+        pauser.close();
       }
     }
 
@@ -256,7 +256,7 @@ describe('strict input', function () {
     for (const [label, call] of shapes) {
       it(`${label}: timeout rejects with TimeoutError, and the next call gets its own reply`, async () => {
         await redis.set('strict:t', 'value');
-        await whileServerSleeps(async () => {
+        await whileServerPaused(async () => {
           const error = await rejectionOf(call(redis, { timeout: 50 }));
           expect(error).to.be.instanceOf(TimeoutError);
         });
@@ -266,7 +266,7 @@ describe('strict input', function () {
       it(`${label}: an abort signal rejects with its reason`, async () => {
         const controller = new AbortController();
         const reason = new Error('caller gave up');
-        await whileServerSleeps(async () => {
+        await whileServerPaused(async () => {
           const pending = call(redis, { signal: controller.signal });
           controller.abort(reason);
           expect(await rejectionOf(pending)).to.equal(reason);

@@ -1,4 +1,5 @@
 // Unix sockets, TLS with a throwaway CA, passwords and ACL users, and what the logs say.
+import * as path from 'node:path';
 import { expect } from 'chai';
 import createDebug from 'debug';
 import { AuthError, ConnectionClosedError, createConnection } from '../../lib';
@@ -34,6 +35,33 @@ describe('transports and authentication', function () {
       byPath.close();
       byUrl.close();
     }
+  });
+
+  it('connects over TCP to a "host:port" string', async () => {
+    const conn = await createConnection(`127.0.0.1:${server.port}`, { password: PASSWORD });
+    try {
+      expect(conn.address).to.deep.equal(['127.0.0.1', server.port]);
+      expect(await conn.execute('PING')).to.equal('PONG');
+    } finally {
+      conn.close();
+    }
+  });
+
+  it('connects over a relative unix socket path', async () => {
+    const relative = path.relative(process.cwd(), server.unixSocket);
+    expect(relative).not.to.match(/^\//);
+    const conn = await createConnection(relative, { password: PASSWORD });
+    try {
+      expect(await conn.execute('PING')).to.equal('PONG');
+    } finally {
+      conn.close();
+    }
+  });
+
+  it('says how to write a TCP address when a bare word is not a socket file', async () => {
+    const err = await rejectionOf(createConnection('no-such-redis-host'));
+    expect(err).to.be.instanceOf(ConnectionClosedError);
+    expect(err.message).to.include("for TCP write ['no-such-redis-host', 6379]");
   });
 
   it('connects over TLS, verifying the certificate against the CA', async () => {

@@ -21,8 +21,13 @@ function thrown(fn: () => unknown): Error {
 }
 
 /** resolveConfig with arguments a typed caller could not pass (the JavaScript user's view). */
-function resolveLoose(address: unknown, options?: unknown): ConnectionConfig {
-  return resolveConfig(address as Address, options as ConnectionOptions);
+function resolveLoose(address: unknown, options?: unknown, where?: string): ConnectionConfig {
+  return resolveConfig(address as Address, options as ConnectionOptions, where);
+}
+
+/** `text` as a literal part of a RegExp. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 class FakeReader implements ReaderLike {
@@ -84,10 +89,62 @@ describe('resolveConfig()', () => {
         encoding: null,
       });
       expect(resolveConfig('./redis.sock').path).to.equal('./redis.sock');
+      expect(resolveConfig('redis.sock').path).to.equal('redis.sock');
+    });
+
+    it('keeps paths with a colon as paths when they are not exactly "host:port"', () => {
+      for (const path of [
+        '/run/redis:6379',
+        './cache:1',
+        'run:1/redis.sock',
+        'C:/redis.sock',
+        'localhost:',
+        'localhost:port',
+        '::1:6379',
+      ]) {
+        expect(resolveConfig(path), path).to.deep.equal({
+          path,
+          tls: null,
+          db: 0,
+          encoding: null,
+        });
+      }
     });
 
     it('rejects an empty string with TypeError', () => {
       expect(() => resolveConfig('')).to.throw(TypeError, /empty string/);
+    });
+  });
+
+  describe('with a "host:port" string', () => {
+    it('connects over TCP, as ioredis and node-redis users write it', () => {
+      const cases: [string, string, number][] = [
+        ['localhost:6379', 'localhost', 6379],
+        ['127.0.0.1:6380', '127.0.0.1', 6380],
+        ['[::1]:6379', '::1', 6379],
+        ['cache-01.internal_net.example.com:7000', 'cache-01.internal_net.example.com', 7000],
+      ];
+      for (const [address, host, port] of cases) {
+        expect(resolveConfig(address), address).to.deep.equal({
+          host,
+          port,
+          tls: null,
+          db: 0,
+          encoding: null,
+        });
+      }
+    });
+
+    it('rejects a port out of range with RangeError', () => {
+      for (const address of ['localhost:0', 'localhost:65536', 'localhost:99999999999']) {
+        expect(() => resolveConfig(address), address).to.throw(RangeError, /"host:port"/);
+      }
+    });
+
+    it('takes the options like a tuple does', () => {
+      const config = resolveConfig('localhost:6379', { db: 2, ssl: true });
+      expect(config).to.include({ host: 'localhost', port: 6379, db: 2 });
+      expect(config.tls).to.deep.equal({ servername: 'localhost' });
     });
   });
 
@@ -236,8 +293,16 @@ describe('resolveConfig()', () => {
     });
 
     it('casts query values to their types', () => {
-      const config = resolveConfig('redis://h?db=05&timeout=1500&encoding=utf8&name=worker-1');
-      expect(config).to.include({ db: 5, timeout: 1500, encoding: 'utf8', name: 'worker-1' });
+      const config = resolveConfig(
+        'redis://h?db=05&timeout=1500&commandTimeout=250&encoding=utf8&name=worker-1',
+      );
+      expect(config).to.include({
+        db: 5,
+        timeout: 1500,
+        commandTimeout: 250,
+        encoding: 'utf8',
+        name: 'worker-1',
+      });
       expect(resolveConfig('redis://h?timeout=2.5').timeout).to.equal(2.5);
       expect(Object.is(resolveConfig('redis://h?db=-0').db, 0)).to.equal(true);
     });
@@ -255,6 +320,9 @@ describe('resolveConfig()', () => {
         ['timeout=0', RangeError],
         ['timeout=-5', RangeError],
         ['timeout=1e999', RangeError],
+        ['commandTimeout=abc', TypeError],
+        ['commandTimeout=0', RangeError],
+        ['commandTimeout=-1', RangeError],
         ['encoding=utf9', TypeError],
         ['encoding=', TypeError],
         ['name=two%20words', TypeError],
@@ -418,6 +486,7 @@ describe('resolveConfig()', () => {
         encoding: 'utf8',
         parser: FakeReader,
         timeout: 2500,
+        commandTimeout: 100,
         name: 'svc',
       });
       expect(config).to.deep.equal({
@@ -430,7 +499,14 @@ describe('resolveConfig()', () => {
         encoding: 'utf8',
         parser: FakeReader,
         timeout: 2500,
+        commandTimeout: 100,
         name: 'svc',
+      });
+    });
+
+    it('takes commandTimeout from the URL over the option', () => {
+      expect(resolveConfig('redis://h?commandTimeout=5', { commandTimeout: 9 })).to.include({
+        commandTimeout: 5,
       });
     });
 
@@ -446,27 +522,42 @@ describe('resolveConfig()', () => {
       );
     });
 
-    it('ignores options it does not know, such as a pool’s minsize and maxsize', () => {
-      const options = { minsize: 1, maxsize: 10, db: 1 } as ConnectionOptions;
-      expect(resolveConfig(['h', 6379], options)).to.deep.equal({
-        host: 'h',
-        port: 6379,
-        tls: null,
-        db: 1,
-        encoding: null,
-      });
+    it('refuses a key it does not know, naming the call and the closest known key', () => {
+      const cases: [Record<string, unknown>, string][] = [
+        [
+          { encodng: 'utf8' },
+          "createConnection() has no option 'encodng'; did you mean 'encoding'?",
+        ],
+        [{ DB: 1 }, "createConnection() has no option 'DB'; did you mean 'db'?"],
+        [
+          { commandtimeout: 5 },
+          "createConnection() has no option 'commandtimeout'; did you mean 'commandTimeout'?",
+        ],
+        [{ tls: true }, "createConnection() has no option 'tls'"],
+        [{ minsize: 1 }, "createConnection() has no option 'minsize'"],
+      ];
+      for (const [options, message] of cases) {
+        const err = thrown(() => resolveLoose(['h', 6379], options));
+        expect(err, message).to.be.instanceOf(TypeError);
+        expect(err.message, message).to.match(new RegExp(`^${escape(message)}`));
+      }
+      expect(thrown(() => resolveLoose(['h', 1], { x: 1 }, 'createRedis()')).message).to.match(
+        /^createRedis\(\) has no option 'x'/,
+      );
     });
 
-    it('rejects options that are not an object with TypeError', () => {
+    it('rejects options that are not a plain object with TypeError', () => {
       for (const [options, type] of [
         [null, 'null'],
-        ['redis://h', 'string'],
-        [5, 'number'],
+        ['redis://h', 'a string'],
+        [5, 'a number'],
         [[], 'an array'],
+        [new Map(), 'a Map'],
+        [Buffer.from('x'), 'a Buffer'],
       ] as const) {
         expect(() => resolveLoose(['h', 1], options), type).to.throw(
           TypeError,
-          new RegExp(`options must be an object, got ${type}$`),
+          new RegExp(`^createConnection\\(\\) options must be a plain object, not ${type}$`),
         );
       }
     });
@@ -484,6 +575,9 @@ describe('resolveConfig()', () => {
         [{ timeout: -1 }, RangeError, 'options.timeout'],
         [{ timeout: Infinity }, RangeError, 'options.timeout'],
         [{ timeout: NaN }, RangeError, 'options.timeout'],
+        [{ commandTimeout: '100' }, TypeError, 'options.commandTimeout'],
+        [{ commandTimeout: 0 }, RangeError, 'options.commandTimeout'],
+        [{ commandTimeout: Infinity }, RangeError, 'options.commandTimeout'],
         [{ username: 7 }, TypeError, 'options.username'],
         [{ password: Buffer.from('pw') }, TypeError, 'options.password'],
         [{ password: null }, TypeError, 'options.password'],
