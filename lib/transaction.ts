@@ -139,6 +139,9 @@ abstract class Batch<S> extends Commands<S> {
   async #sendAll(queue: Queued[]): Promise<Error | undefined> {
     const target = this.#target;
     try {
+      // A closed connection would reject each command on its own, and execute() would report that
+      // as commands that failed; the batch never left, so it rejects with why, as a closed pool does.
+      if (!isPool(target) && target.closeReason !== undefined) throw target.closeReason;
       // A pool lends one connection for the whole batch, so nothing else lands between its commands.
       const conn = isPool(target) ? await target.acquire() : target;
       try {
