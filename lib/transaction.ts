@@ -60,6 +60,11 @@ abstract class Batch<S> extends Commands<S> {
     this.#refusal = refusal;
   }
 
+  /** The client's encoding of stored values; `null` means Buffers. */
+  get encoding(): BufferEncoding | null {
+    return this.#target.encoding;
+  }
+
   /** How many commands are queued. */
   get length(): number {
     return this.#results.length;
