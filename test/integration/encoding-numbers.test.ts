@@ -1,6 +1,6 @@
-// Numbers, cursors and ids that RESP2 sends as bulk strings, on clients whose encoding does not keep
-// ASCII text ('hex', 'base64', 'utf16le'): they must read right, while stored values (members, fields, field
-// values) still come back in the client's encoding.
+// Numbers, cursors and ids that RESP2 sends as bulk strings, on clients whose encoding does not
+// keep ASCII text ('hex', 'base64', 'utf16le'): they must read right, while stored values
+// (members, fields, field values) still come back in the client's encoding.
 import { expect } from 'chai';
 import { createRedis, type Redis } from '../../lib';
 import { sharedServer } from '../helpers/hooks';
