@@ -15,6 +15,7 @@ import {
   WatchVariableError,
 } from './errors';
 import type { Arg } from './protocol/encoder';
+import { optionsError } from './strict';
 import type { Reply } from './protocol/reader';
 import { Commands } from './commands/base';
 import { type AllCommands, COMMAND_GROUPS, mixCommands } from './commands';
@@ -50,6 +51,11 @@ interface Queued {
   resolve: (reply: unknown) => void;
   reject: (error: Error) => void;
 }
+
+/** The keys execute() knows; see optionsError. */
+const EXECUTE_OPTIONS: ReadonlySet<string> = new Set<keyof BatchExecuteOptions>([
+  'returnExceptions',
+]);
 
 const REFUSED_ITERATOR = 'iterators (iscan, monitor…) need a client, not a pipeline or transaction';
 
@@ -121,8 +127,16 @@ export abstract class Batch<S = Buffer> extends Commands<S> {
     ...args: unknown[]
   ): Promise<unknown> {
     if (typeof first === 'string') return this.#queueCommand(undefined, first, args as Arg[]);
-    if (typeof first === 'function') return this.#runBuilt(first, args[0] as BatchExecuteOptions);
-    return this.#run(first ?? {});
+    const built = typeof first === 'function';
+    const options = built ? args[0] : first;
+    // Refused before anything runs: the batch stays as it was, to be run with right options.
+    const refused =
+      args.length > (built ? 1 : 0)
+        ? new TypeError(`execute() takes ${built ? 'build and options' : 'options'}, no more`)
+        : optionsError('execute()', options, EXECUTE_OPTIONS);
+    if (refused !== undefined) return Promise.reject(refused);
+    if (built) return this.#runBuilt(first, options as BatchExecuteOptions | undefined);
+    return this.#run((options as BatchExecuteOptions | undefined) ?? {});
   }
 
   executeWith<T = Reply>(options: ExecuteOptions, command: string, ...args: Arg[]): Promise<T> {

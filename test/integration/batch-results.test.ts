@@ -126,6 +126,46 @@ describe('execute(build): typed batch results', () => {
     });
   }
 
+  describe('options of execute()', () => {
+    for (const kind of ['pipeline', 'multiExec'] as const) {
+      it(`${kind}: an unknown key, a non-object or an extra argument rejects with TypeError, sends nothing and keeps the batch`, async () => {
+        const key = uniqueKey();
+        const batch = strings[kind]();
+        const set = batch.set(key, 'kept');
+        const sets = await commandCalls(strings, 'set');
+        const misspelt = await rejectionOf(batch.execute({ returnexceptions: true } as never));
+        expect(misspelt).to.be.instanceOf(TypeError);
+        expect(misspelt.message).to.equal(
+          "execute() has no option 'returnexceptions'; did you mean 'returnExceptions'?",
+        );
+        let called = false;
+        const build = (b: Batch<string>): [Promise<string | null>] => {
+          called = true;
+          return [b.get(key)];
+        };
+        const refusals = [
+          batch.execute(build, { retrunExceptions: true } as never),
+          batch.execute(null as never),
+          batch.execute(true as never),
+          (batch.execute as (...args: unknown[]) => Promise<unknown>).call(batch, {}, 'extra'),
+          (batch.execute as (...args: unknown[]) => Promise<unknown>).call(
+            batch,
+            build,
+            {},
+            'extra',
+          ),
+        ];
+        for (const refusal of refusals)
+          expect(await rejectionOf(refusal)).to.be.instanceOf(TypeError);
+        expect(called).to.equal(false);
+        expect(await commandCalls(strings, 'set')).to.equal(sets);
+        // Nothing queued was lost: the batch runs with right options.
+        expect(await batch.execute({ returnExceptions: false })).to.deep.equal([true]);
+        expect(await set).to.equal(true);
+      });
+    }
+  });
+
   it('runs on a pool too', async () => {
     const { url } = await sharedServer();
     const pool = await createRedisPool(url, { encoding: 'utf8' });
