@@ -38,6 +38,20 @@ async function pipelines(redis: Redis<string>): Promise<void> {
   results.forEach((result, i) => show(`result ${i}`, result));
   show('its own promise', await greeting); // null: the GET ran before the SET
 
+  section('typed results: execute(build)');
+  // build queues the calls and returns them; execute() resolves with their results in that
+  // order, each typed by its own method: here [string | null, number, Array<[string, number]>].
+  const [name, visits, top] = await redis
+    .pipeline()
+    .execute((p) => [
+      p.get('tour:tx:greeting'),
+      p.incr('tour:tx:visits'),
+      p.zrange('tour:tx:scores', 0, -1, { withScores: true }),
+    ]);
+  show('name', name);
+  show('visits + 1', visits + 1);
+  show('top score', top[0]?.[1]);
+
   section('a pipeline with a failing command');
   await redis.rpush('tour:tx:list', 'a');
   const failing = redis.pipeline();
@@ -64,6 +78,18 @@ async function pipelines(redis: Redis<string>): Promise<void> {
     await tolerant.execute();
   } catch (err) {
     if (err instanceof RedisError) show('second execute()', err.code);
+  }
+
+  section('a batch on a closed client');
+  // It never leaves: execute() and every command reject with why the connection closed.
+  const closing = await createRedis(redis.address, { encoding: 'utf8' });
+  closing.close();
+  const late = closing.pipeline();
+  late.get('tour:tx:greeting').catch(() => {});
+  try {
+    await late.execute();
+  } catch (err) {
+    show('rejected with', describe(err));
   }
 }
 

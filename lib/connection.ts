@@ -184,6 +184,11 @@ export class RedisConnection {
     return this.#closeError !== null;
   }
 
+  /** Why the connection closed (what its pending commands were rejected with); undefined while open. */
+  get closeReason(): Error | undefined {
+    return this.#closeError ?? undefined;
+  }
+
   /**
    * Commands sent and not answered yet, cancelled ones included (their replies are still coming):
    * the connection's load.

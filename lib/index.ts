@@ -24,7 +24,7 @@ export { Channel, Receiver } from './pubsub';
 export { ContextRedis, createRedis, createRedisPool, Redis } from './redis';
 export type { RedisOptions } from './redis';
 export { MultiExec, Pipeline } from './transaction';
-export type { BatchExecuteOptions } from './transaction';
+export type { Batch, BatchExecuteOptions, BatchResults, BatchSettled } from './transaction';
 export type { Bulk, ReadOptions } from './commands/base';
 export type {
   BitfieldOffset,
@@ -182,6 +182,7 @@ export type {
   FailoverOptions,
   FlushOptions,
   InfoValue,
+  KeyAndFlags,
   KeySpec,
   KeySpecStep,
   LatencyEvent,

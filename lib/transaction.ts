@@ -15,6 +15,7 @@ import {
   WatchVariableError,
 } from './errors';
 import type { Arg } from './protocol/encoder';
+import { optionsError } from './strict';
 import type { Reply } from './protocol/reader';
 import { Commands } from './commands/base';
 import { type AllCommands, COMMAND_GROUPS, mixCommands } from './commands';
@@ -28,6 +29,20 @@ export interface BatchExecuteOptions {
   returnExceptions?: boolean;
 }
 
+/**
+ * What `execute(build)` resolves with: the settled value of each item `build` returned, in order
+ * and with the type its own method gives it (`[string | null, number]` for `[p.get(k), p.incr(n)]`
+ * on a utf8 client).
+ */
+export type BatchResults<C extends readonly unknown[]> = {
+  -readonly [K in keyof C]: Awaited<C[K]>;
+};
+
+/** {@link BatchResults} with `returnExceptions`: a failed command's error in its place. */
+export type BatchSettled<C extends readonly unknown[]> = {
+  -readonly [K in keyof C]: Awaited<C[K]> | Error;
+};
+
 /** A queued command and how to settle the promise its caller got. */
 interface Queued {
   command: string;
@@ -37,9 +52,19 @@ interface Queued {
   reject: (error: Error) => void;
 }
 
+/** The keys execute() knows; see optionsError. */
+const EXECUTE_OPTIONS: ReadonlySet<string> = new Set<keyof BatchExecuteOptions>([
+  'returnExceptions',
+]);
+
 const REFUSED_ITERATOR = 'iterators (iscan, monitor…) need a client, not a pipeline or transaction';
 
-abstract class Batch<S> extends Commands<S> {
+/**
+ * What {@link Pipeline} and {@link MultiExec} share: every command method of a client, each
+ * queueing its command, and `execute()`. The type a batch's `execute(build)` hands to `build`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the groups' methods are typed below
+export abstract class Batch<S = Buffer> extends Commands<S> {
   /** Tells Script (and other helpers) that commands here are queued, not sent. */
   readonly inPipeline = true;
   readonly #target: RedisConnection | ConnectionsPool;
@@ -60,6 +85,11 @@ abstract class Batch<S> extends Commands<S> {
     this.#refusal = refusal;
   }
 
+  /** The client's encoding of stored values; `null` means Buffers. */
+  get encoding(): BufferEncoding | null {
+    return this.#target.encoding;
+  }
+
   /** How many commands are queued. */
   get length(): number {
     return this.#results.length;
@@ -67,13 +97,46 @@ abstract class Batch<S> extends Commands<S> {
 
   /**
    * `execute(command, ...args)` queues a command (as on a client); `execute(options?)` runs the
-   * batch and resolves with every result in order.
+   * batch and resolves with every result in order (`unknown[]`: the compiler cannot know what was
+   * queued); `execute(build, options?)` calls `build` with the batch, runs it, and resolves with
+   * what `build` returned, each item typed by its own method:
+   *
+   * ```ts
+   * const [name, visits, top] = await redis.pipeline().execute((p) => [
+   *   p.get('name'), // string | null
+   *   p.incr('visits'), // number
+   *   p.zrange('board', 0, 2, { withScores: true }), // Array<[string, number]>
+   * ]);
+   * ```
+   *
+   * `build` must queue its commands and return synchronously; if it throws or returns anything
+   * but an array, nothing is sent and every command of the batch rejects with that error.
    */
   execute<T = Reply>(command: string, ...args: Arg[]): Promise<T>;
+  execute<const C extends readonly unknown[]>(
+    build: (batch: Batch<S>) => C,
+    options: BatchExecuteOptions & { returnExceptions: true },
+  ): Promise<BatchSettled<C>>;
+  execute<const C extends readonly unknown[]>(
+    build: (batch: Batch<S>) => C,
+    options?: BatchExecuteOptions,
+  ): Promise<BatchResults<C>>;
   execute(options?: BatchExecuteOptions): Promise<unknown[]>;
-  execute(first?: string | BatchExecuteOptions, ...args: Arg[]): Promise<unknown> {
-    if (typeof first === 'string') return this.#queueCommand(undefined, first, args);
-    return this.#run(first ?? {});
+  execute(
+    first?: string | BatchExecuteOptions | ((batch: Batch<S>) => readonly unknown[]),
+    ...args: unknown[]
+  ): Promise<unknown> {
+    if (typeof first === 'string') return this.#queueCommand(undefined, first, args as Arg[]);
+    const built = typeof first === 'function';
+    const options = built ? args[0] : first;
+    // Refused before anything runs: the batch stays as it was, to be run with right options.
+    const refused =
+      args.length > (built ? 1 : 0)
+        ? new TypeError(`execute() takes ${built ? 'build and options' : 'options'}, no more`)
+        : optionsError('execute()', options, EXECUTE_OPTIONS);
+    if (refused !== undefined) return Promise.reject(refused);
+    if (built) return this.#runBuilt(first, options as BatchExecuteOptions | undefined);
+    return this.#run((options as BatchExecuteOptions | undefined) ?? {});
   }
 
   executeWith<T = Reply>(options: ExecuteOptions, command: string, ...args: Arg[]): Promise<T> {
@@ -139,6 +202,9 @@ abstract class Batch<S> extends Commands<S> {
   async #sendAll(queue: Queued[]): Promise<Error | undefined> {
     const target = this.#target;
     try {
+      // A closed connection would reject each command on its own, and execute() would report that
+      // as commands that failed; the batch never left, so it rejects with why, as a closed pool does.
+      if (!isPool(target) && target.closeReason !== undefined) throw target.closeReason;
       // A pool lends one connection for the whole batch, so nothing else lands between its commands.
       const conn = isPool(target) ? await target.acquire() : target;
       try {
@@ -151,6 +217,40 @@ abstract class Batch<S> extends Commands<S> {
       return err as Error;
     }
     return undefined;
+  }
+
+  /** execute(build): the batch's run, answered with the settled items `build` returned. */
+  #runBuilt(
+    build: (batch: Batch<S>) => readonly unknown[],
+    options: BatchExecuteOptions | undefined,
+  ): Promise<unknown> {
+    let built: unknown;
+    try {
+      built = build(this);
+    } catch (err) {
+      return this.#abandon(err as Error);
+    }
+    if (!Array.isArray(built)) {
+      return this.#abandon(
+        new TypeError('execute(build): build must return an array (of the batch’s calls) at once'),
+      );
+    }
+    const items: readonly unknown[] = built;
+    return this.#run(options ?? {}).then(async () => {
+      if (options?.returnExceptions !== true) return Promise.all(items);
+      const settled = await Promise.allSettled(items);
+      return settled.map((item) => (item.status === 'fulfilled' ? item.value : item.reason));
+    });
+  }
+
+  /** A batch that will not run: every queued command rejects with `error`, and so does execute(). */
+  #abandon(error: Error): Promise<never> {
+    if (this.#executed) {
+      return Promise.reject(new RedisError('a batch runs once', 'REDMUX_ERR_BATCH_DONE'));
+    }
+    this.#executed = true;
+    for (const queued of this.#queue.splice(0)) queued.reject(error);
+    return Promise.reject(error);
   }
 
   async #run({ returnExceptions = false }: BatchExecuteOptions): Promise<unknown[]> {
@@ -292,6 +392,8 @@ function sendOn(conn: RedisConnection, queued: Queued): Promise<unknown> {
 // Every command method, on both kinds of batch, recorded as one call each.
 // Their own execute() both queues and runs, so the groups' signature of it is left out.
 type BatchCommands<S> = Omit<AllCommands<S>, 'execute' | 'executeWith'>;
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the body is the groups' methods
+export interface Batch<S = Buffer> extends BatchCommands<S> {}
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the body is the groups' methods
 export interface Pipeline<S> extends BatchCommands<S> {}
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the body is the groups' methods

@@ -210,11 +210,6 @@ export function cursorArgs(
   return args;
 }
 
-/** A SCAN-family reply with its cursor as text, whatever the call's encoding. */
-export function textCursor<T>([cursor, items]: [string | Buffer, T]): [cursor: string, items: T] {
-  return [String(cursor), items];
-}
-
 /**
  * Walks a SCAN-family cursor lazily: the next call is sent only once the last batch is used up,
  * and the walk ends when the cursor comes back to '0'. Bad options reject the first `next()`.
@@ -237,8 +232,9 @@ export const asIs: Decode = (value) => value;
 
 /**
  * Sends a command whose reply holds numbers, ids or cursors next to stored values (scores, stream
- * ids…). Those are bulk strings in RESP2, which a call's encoding such as 'hex' or 'base64' would
- * garble, so a call with its own encoding reads Buffers and `shape` decodes only the stored values.
+ * ids…). Those are bulk strings in RESP2, which an encoding such as 'hex' or 'base64' (the call's or
+ * the client's) would garble, so such a call reads Buffers and `shape` decodes only the stored
+ * values. With an encoding that keeps ASCII text (utf8, null…) the reply is read as it is.
  */
 export function readShaped<T, R>(
   group: Commands<unknown>,
@@ -247,19 +243,36 @@ export function readShaped<T, R>(
   command: string,
   ...args: Arg[]
 ): Promise<T> {
-  const encoding = options?.encoding;
-  if (encoding === undefined) {
-    if (options?.timeout === undefined && options?.signal === undefined) {
-      return group.execute<R>(command, ...args).then((reply) => shape(reply, asIs) as T);
+  const own = options?.encoding;
+  const timed = options?.timeout !== undefined || options?.signal !== undefined;
+  if (own === undefined) {
+    const client = clientEncoding(group);
+    if (keepsAscii(client)) {
+      const sent = timed
+        ? group.executeWith<R>(deadline(options), command, ...args)
+        : group.execute<R>(command, ...args);
+      return sent.then((reply) => shape(reply, asIs) as T);
     }
+    return readDecoding(group, client as BufferEncoding, options, shape, command, args);
+  }
+  if (keepsAscii(own)) {
     return group
-      .executeWith<R>(deadline(options), command, ...args)
+      .executeWith<R>({ ...deadline(options), encoding: own }, command, ...args)
       .then((reply) => shape(reply, asIs) as T);
   }
-  const decode: Decode =
-    encoding === null
-      ? asIs
-      : (value) => (Buffer.isBuffer(value) ? value.toString(encoding) : value);
+  return readDecoding(group, own as BufferEncoding, options, shape, command, args);
+}
+
+/** Reads Buffers (within the call's deadline) and lets `shape` decode the stored values with `encoding`. */
+function readDecoding<T, R>(
+  group: Commands<unknown>,
+  encoding: BufferEncoding,
+  options: CallOptions | undefined,
+  shape: (reply: R, decode: Decode) => unknown,
+  command: string,
+  args: Arg[],
+): Promise<T> {
+  const decode: Decode = (value) => (Buffer.isBuffer(value) ? value.toString(encoding) : value);
   return group
     .executeWith<R>({ ...deadline(options), encoding: null }, command, ...args)
     .then((reply) => shape(reply, decode) as T);
@@ -270,4 +283,58 @@ export function deadline(options: CallOptions | null | undefined): CallOptions {
   if (options == null) return {};
   const { timeout, signal } = options;
   return timeout === undefined && signal === undefined ? {} : { timeout, signal };
+}
+
+const AS_BUFFERS: ExecuteOptions = { encoding: null };
+
+/**
+ * Encodings whose text of an ASCII byte is that byte's character, so numbers, ids and cursors that
+ * RESP2 sends as bulk strings read right. 'hex', 'base64', 'base64url' and 'utf16le' do not.
+ */
+const ASCII_TEXT = new Set(['utf8', 'utf-8', 'ascii', 'latin1', 'binary']);
+
+/** Whether replies decoded with `encoding` keep numbers and ids readable (null: Buffers do). */
+function keepsAscii(encoding: string | null | undefined): boolean {
+  return encoding == null || ASCII_TEXT.has(encoding) || ASCII_TEXT.has(encoding.toLowerCase());
+}
+
+/**
+ * The client-wide encoding of whatever the group's methods run on (a Redis client, a pipeline…),
+ * or undefined when it does not say (then replies are taken as they come, as before).
+ */
+function clientEncoding(group: Commands<unknown>): string | null | undefined {
+  const encoding = (group as { readonly encoding?: unknown }).encoding;
+  return typeof encoding === 'string' || encoding === null ? encoding : undefined;
+}
+
+/**
+ * Sends a command whose reply is only numbers, ids or field names the server wrote (INCRBYFLOAT,
+ * ZSCORE, XADD's id, XINFO…), never stored values: on a client whose encoding would garble them
+ * it reads Buffers, which the reply transforms turn into numbers and text as they do utf8 strings.
+ */
+export function readPlain<T>(
+  group: Commands<unknown>,
+  command: string,
+  ...args: Arg[]
+): Promise<T> {
+  return keepsAscii(clientEncoding(group))
+    ? group.execute<T>(command, ...args)
+    : group.executeWith<T>(AS_BUFFERS, command, ...args);
+}
+
+/**
+ * Sends a SCAN-family command (SCAN, SSCAN): the cursor as text whatever the encoding, the items
+ * in the call's (or client's) encoding.
+ */
+export function readScan<T>(
+  group: Commands<unknown>,
+  options: ReadOptions | undefined,
+  command: string,
+  ...args: Arg[]
+): Promise<[cursor: string, items: T[]]> {
+  return readShaped(group, options, toScanStep, command, ...args);
+}
+
+function toScanStep([cursor, items]: [string | Buffer, unknown[]], decode: Decode): unknown {
+  return [String(cursor), decode === asIs ? items : items.map(decode)];
 }

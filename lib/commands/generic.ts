@@ -18,7 +18,7 @@ import {
   isOne,
   outOfRange,
   type ReadOptions,
-  textCursor,
+  readScan,
   walkCursor,
 } from './base';
 
@@ -338,9 +338,7 @@ export abstract class GenericCommands<S = Buffer> extends Commands<S> {
       if (typeof options.type !== 'string') return invalid('scan() type must be a string');
       args.push('TYPE', options.type);
     }
-    return this.read<[string | Buffer, Array<Bulk<O, S>>]>(options, 'SCAN', ...args).then(
-      textCursor,
-    );
+    return readScan<Bulk<O, S>>(this, options, 'SCAN', ...args);
   }
 
   /**

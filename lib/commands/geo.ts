@@ -9,12 +9,15 @@
  */
 import type { Arg } from '../protocol/encoder';
 import {
+  asIs,
   deadline,
   type Bulk,
   Commands,
+  type Decode,
   invalid,
   isInteger,
   type ReadOptions,
+  readShaped,
   toNumber,
   toNumberOrNull,
 } from './base';
@@ -225,7 +228,7 @@ export abstract class GeoCommands<S = Buffer> extends Commands<S> {
     const args = radiusArgs('georadius()', [key, longitude, latitude], radius, unit, options);
     if (args instanceof Error) return Promise.reject(args);
     if (stores(options)) return this.read(deadline(options), 'GEORADIUS', ...args);
-    return this.read<unknown[]>(options, 'GEORADIUS', ...args).then(geoMembers(options));
+    return readShaped(this, options, geoMembers(options), 'GEORADIUS', ...args);
   }
 
   /** GEORADIUS_RO: {@link georadius} without `store`, allowed on read-only replicas. */
@@ -239,7 +242,7 @@ export abstract class GeoCommands<S = Buffer> extends Commands<S> {
   ): Promise<GeoReply<O, S>> {
     const args = radiusArgs('georadiusRo()', [key, longitude, latitude], radius, unit, options);
     if (args instanceof Error) return Promise.reject(args);
-    return this.read<unknown[]>(options, 'GEORADIUS_RO', ...args).then(geoMembers(options));
+    return readShaped(this, options, geoMembers(options), 'GEORADIUS_RO', ...args);
   }
 
   /** GEORADIUSBYMEMBER: {@link georadius} around a member of the set. */
@@ -253,7 +256,7 @@ export abstract class GeoCommands<S = Buffer> extends Commands<S> {
     const args = radiusArgs('georadiusbymember()', [key, member], radius, unit, options);
     if (args instanceof Error) return Promise.reject(args);
     if (stores(options)) return this.read(deadline(options), 'GEORADIUSBYMEMBER', ...args);
-    return this.read<unknown[]>(options, 'GEORADIUSBYMEMBER', ...args).then(geoMembers(options));
+    return readShaped(this, options, geoMembers(options), 'GEORADIUSBYMEMBER', ...args);
   }
 
   /** GEORADIUSBYMEMBER_RO: {@link georadiusbymember} without `store`, allowed on replicas. */
@@ -266,7 +269,7 @@ export abstract class GeoCommands<S = Buffer> extends Commands<S> {
   ): Promise<GeoReply<O, S>> {
     const args = radiusArgs('georadiusbymemberRo()', [key, member], radius, unit, options);
     if (args instanceof Error) return Promise.reject(args);
-    return this.read<unknown[]>(options, 'GEORADIUSBYMEMBER_RO', ...args).then(geoMembers(options));
+    return readShaped(this, options, geoMembers(options), 'GEORADIUSBYMEMBER_RO', ...args);
   }
 
   /** GEOSEARCH (Redis 6.2): the members in a circle or box around a member or position. */
@@ -279,9 +282,7 @@ export abstract class GeoCommands<S = Buffer> extends Commands<S> {
     const area = searchArgs('geosearch()', from, by, options);
     if (area instanceof Error) return Promise.reject(area);
     const flags = withArgs(options);
-    return this.read<unknown[]>(options, 'GEOSEARCH', key, ...area, ...flags).then(
-      geoMembers(options),
-    );
+    return readShaped(this, options, geoMembers(options), 'GEOSEARCH', key, ...area, ...flags);
   }
 
   /** GEOSEARCHSTORE (Redis 6.2): stores {@link geosearch}'s members in `dest`; resolves with their number. */
@@ -445,19 +446,24 @@ function toGeoPoint(pair: [string | Buffer, string | Buffer]): GeoPoint {
 /**
  * The reply transform of a query: members as they are, or, when it asked for more, each
  * `[member, dist?, hash?, [lon, lat]?]` item (the server's fixed order) as a {@link GeoMember}.
+ * Only members go through `decode`: distances and coordinates are numbers (see readShaped).
  */
-function geoMembers<R>(options: GeoQueryOptions | undefined): (reply: unknown[]) => R {
+function geoMembers(
+  options: GeoQueryOptions | undefined,
+): (reply: unknown[], decode: Decode) => unknown {
   const withDist = Boolean(options?.withDist);
   const withHash = Boolean(options?.withHash);
   const withCoord = Boolean(options?.withCoord);
-  if (!withDist && !withHash && !withCoord) return (reply) => reply as R;
-  return (reply) =>
+  if (!withDist && !withHash && !withCoord) {
+    return (reply, decode) => (decode === asIs ? reply : reply.map(decode));
+  }
+  return (reply, decode) =>
     (reply as RawGeoItem[]).map((item) => {
-      const result: GeoMember<unknown> = { member: item[0] };
+      const result: GeoMember<unknown> = { member: decode(item[0]) };
       let next = 1;
       if (withDist) result.dist = toNumber(item[next++] as string);
       if (withHash) result.hash = item[next++] as number;
       if (withCoord) result.coord = toGeoPoint(item[next] as [string, string]);
       return result;
-    }) as R;
+    });
 }

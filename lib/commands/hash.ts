@@ -8,15 +8,19 @@
 import type { Arg } from '../protocol/encoder';
 import type { Reply } from '../protocol/reader';
 import {
+  asIs,
   type Bulk,
   Commands,
   cursorArgs,
   type CursorOptions,
+  type Decode,
   invalid,
   isInteger,
   isOk,
   isOne,
   type ReadOptions,
+  readPlain,
+  readShaped,
   toNumber,
   toObject,
   walkCursor,
@@ -76,7 +80,7 @@ export abstract class HashCommands<S = Buffer> extends Commands<S> {
   /** HINCRBYFLOAT: adds `increment` (default 1) to `field`; resolves with the new value as a number. */
   hincrbyfloat(key: Arg, field: Arg, increment = 1): Promise<number> {
     if (!Number.isFinite(increment)) return invalid('hincrbyfloat() increment must be finite');
-    return this.execute<string>('HINCRBYFLOAT', key, field, increment).then(toNumber);
+    return readPlain<string>(this, 'HINCRBYFLOAT', key, field, increment).then(toNumber);
   }
 
   /** HKEYS: the field names. */
@@ -173,9 +177,7 @@ export abstract class HashCommands<S = Buffer> extends Commands<S> {
   ): Promise<[cursor: string, pairs: Array<[field: Bulk<O, S>, value: Bulk<O, S>]>]> {
     const args = cursorArgs('hscan', cursor, options);
     if (!Array.isArray(args)) return args;
-    return this.read<[string | Buffer, Array<Bulk<O, S>>]>(options, 'HSCAN', key, ...args).then(
-      ([next, flat]) => [String(next), toPairs(flat)],
-    );
+    return readShaped(this, options, toScannedPairs, 'HSCAN', key, ...args);
   }
 
   /**
@@ -223,6 +225,16 @@ export abstract class HashCommands<S = Buffer> extends Commands<S> {
     if (!options?.withValues) return this.read(options, 'HRANDFIELD', key, count);
     return this.read<Reply[]>(options, 'HRANDFIELD', key, count, 'WITHVALUES').then(toPairs);
   }
+}
+
+/** HSCAN's reply: the cursor as text, the fields and values decoded as the call asked. */
+function toScannedPairs(
+  [cursor, flat]: [string | Buffer, Array<unknown | unknown[]>],
+  decode: Decode,
+): [string, Array<[unknown, unknown]>] {
+  const pairs = toPairs(flat);
+  if (decode === asIs) return [String(cursor), pairs];
+  return [String(cursor), pairs.map(([field, value]) => [decode(field), decode(value)])];
 }
 
 /** `[f1, v1, f2, v2…]` (RESP2), or `[[f1, v1], [f2, v2]…]` (RESP3), as `[field, value]` pairs. */

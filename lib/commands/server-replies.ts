@@ -531,10 +531,16 @@ function parseDoc(reply: Reply): Record<string, unknown> {
   return doc;
 }
 
+/** One key of a command as COMMAND GETKEYSANDFLAGS reports it. */
+export interface KeyAndFlags<S> {
+  /** The key, as the client's stored values are (`S`). */
+  key: S;
+  /** How the command uses it: `RW`, `RO`, `OW`, `RM`, `access`, `update`, `insert`, `delete`… */
+  flags: string[];
+}
+
 /** COMMAND GETKEYSANDFLAGS's `[key, flags]` pairs as objects. */
-export function parseKeysAndFlags<S>(
-  reply: Array<[S, Reply[]]>,
-): Array<{ key: S; flags: string[] }> {
+export function parseKeysAndFlags<S>(reply: Array<[S, Reply[]]>): Array<KeyAndFlags<S>> {
   return reply.map(([key, flags]) => ({ key, flags: texts(flags) }));
 }
 

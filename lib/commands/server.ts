@@ -37,6 +37,7 @@ import {
   type ClientInfo,
   type CommandDoc,
   type CommandInfo,
+  type KeyAndFlags,
   type DebugObject,
   type LatencyEvent,
   type LatencyHistogram,
@@ -77,6 +78,7 @@ export type {
   CommandInfo,
   DebugObject,
   InfoValue,
+  KeyAndFlags,
   KeySpec,
   KeySpecStep,
   LatencyEvent,
@@ -500,10 +502,7 @@ export abstract class ServerCommands<S = Buffer> extends Commands<S> {
   }
 
   /** COMMAND GETKEYSANDFLAGS (Redis 7): the keys in a full command, each with its flags (`RW`, `access`…). */
-  commandGetkeysandflags(
-    command: Arg,
-    ...args: Arg[]
-  ): Promise<Array<{ key: S; flags: string[] }>> {
+  commandGetkeysandflags(command: Arg, ...args: Arg[]): Promise<Array<KeyAndFlags<S>>> {
     return this.execute<Array<[S, Reply[]]>>('COMMAND', 'GETKEYSANDFLAGS', command, ...args).then(
       parseKeysAndFlags,
     );

@@ -19,7 +19,7 @@ import {
   isOne,
   outOfRange,
   type ReadOptions,
-  textCursor,
+  readScan,
   walkCursor,
 } from './base';
 
@@ -177,9 +177,7 @@ export abstract class SetCommands<S = Buffer> extends Commands<S> {
   ): Promise<[cursor: string, members: Array<Bulk<O, S>>]> {
     const args = cursorArgs('sscan', cursor, options);
     if (!Array.isArray(args)) return args;
-    return this.read<[string | Buffer, Array<Bulk<O, S>>]>(options, 'SSCAN', key, ...args).then(
-      textCursor,
-    );
+    return readScan<Bulk<O, S>>(this, options, 'SSCAN', key, ...args);
   }
 
   /**

@@ -21,6 +21,7 @@ import {
   isInteger,
   outOfRange,
   type ReadOptions,
+  readPlain,
   readShaped,
   toNumber,
   toNumberOrNull,
@@ -257,7 +258,7 @@ export abstract class SortedSetCommands<S = Buffer> extends Commands<S> {
       args.push(score, (pair as [number, Arg])[1]);
     }
     if (flags.includes('INCR')) {
-      return this.execute<string | null>('ZADD', ...args).then(toNumberOrNull);
+      return readPlain<string | null>(this, 'ZADD', ...args).then(toNumberOrNull);
     }
     return this.execute('ZADD', ...args);
   }
@@ -295,7 +296,7 @@ export abstract class SortedSetCommands<S = Buffer> extends Commands<S> {
   zincrby(key: Arg, increment: number, member: Arg): Promise<number> {
     const sent = scoreArg(increment);
     if (sent === undefined) return invalid('zincrby() increment must be a number');
-    return this.execute<string | number>('ZINCRBY', key, sent, member).then(toNumber);
+    return readPlain<string | number>(this, 'ZINCRBY', key, sent, member).then(toNumber);
   }
 
   /** ZINTER (Redis 6.2): the members in every key, scores combined by `weights` and `aggregate`. */
@@ -353,7 +354,9 @@ export abstract class SortedSetCommands<S = Buffer> extends Commands<S> {
     if (!Array.isArray(members) || members.length === 0) {
       return invalid('zmscore() needs a non-empty array of members');
     }
-    return this.execute<Array<string | number | null>>('ZMSCORE', key, ...members).then(toScores);
+    return readPlain<Array<string | number | null>>(this, 'ZMSCORE', key, ...members).then(
+      toScores,
+    );
   }
 
   /** ZPOPMAX: pops up to `count` (default 1) highest members, as `[member, score]` pairs. */
@@ -591,7 +594,7 @@ export abstract class SortedSetCommands<S = Buffer> extends Commands<S> {
 
   /** ZSCORE: the member's score, or null when it is not in the set. */
   zscore(key: Arg, member: Arg): Promise<number | null> {
-    return this.execute<string | number | null>('ZSCORE', key, member).then(toNumberOrNull);
+    return readPlain<string | number | null>(this, 'ZSCORE', key, member).then(toNumberOrNull);
   }
 
   /** ZUNION (Redis 6.2): the members in any key, scores combined by `weights` and `aggregate`. */

@@ -24,6 +24,7 @@ import {
   isOne,
   outOfRange,
   type ReadOptions,
+  readPlain,
   readShaped,
 } from './base';
 import {
@@ -378,9 +379,15 @@ export abstract class StreamCommands<S = Buffer> extends Commands<S> {
     const id = options?.id ?? '*';
     if (!isId(id)) return invalid('xadd() id must be a stream ID');
     const flag = options?.nomkstream ? ['NOMKSTREAM'] : [];
-    return this.execute<string | Buffer | null>('XADD', key, ...flag, ...trim, id, ...pairs).then(
-      textOrNull,
-    ) as Promise<XAddReply<O>>;
+    return readPlain<string | Buffer | null>(
+      this,
+      'XADD',
+      key,
+      ...flag,
+      ...trim,
+      id,
+      ...pairs,
+    ).then(textOrNull) as Promise<XAddReply<O>>;
   }
 
   /**
@@ -494,14 +501,14 @@ export abstract class StreamCommands<S = Buffer> extends Commands<S> {
 
   /** XINFO CONSUMERS: the consumers of a group, each with its pending count and idle time. */
   xinfoConsumers(key: Arg, group: Arg): Promise<StreamConsumerInfo[]> {
-    return this.execute<RawInfo[]>('XINFO', 'CONSUMERS', key, group).then(toInfos) as Promise<
+    return readPlain<RawInfo[]>(this, 'XINFO', 'CONSUMERS', key, group).then(toInfos) as Promise<
       StreamConsumerInfo[]
     >;
   }
 
   /** XINFO GROUPS: the consumer groups of a stream. */
   xinfoGroups(key: Arg): Promise<StreamGroupInfo[]> {
-    return this.execute<RawInfo[]>('XINFO', 'GROUPS', key).then(toInfos) as Promise<
+    return readPlain<RawInfo[]>(this, 'XINFO', 'GROUPS', key).then(toInfos) as Promise<
       StreamGroupInfo[]
     >;
   }
@@ -540,7 +547,7 @@ export abstract class StreamCommands<S = Buffer> extends Commands<S> {
 
   /** XPENDING: how many entries of a group are pending, their ID range, and per consumer. */
   xpending(key: Arg, group: Arg): Promise<XPendingSummary> {
-    return this.execute<RawSummary>('XPENDING', key, group).then(toSummary);
+    return readPlain<RawSummary>(this, 'XPENDING', key, group).then(toSummary);
   }
 
   /**
@@ -569,7 +576,7 @@ export abstract class StreamCommands<S = Buffer> extends Commands<S> {
     }
     args.push(start, end, count);
     if (consumer !== undefined) args.push(consumer);
-    return this.execute<RawPending[]>('XPENDING', ...args).then(toPendingEntries);
+    return readPlain<RawPending[]>(this, 'XPENDING', ...args).then(toPendingEntries);
   }
 
   /** XRANGE: the entries with IDs from `start` to `end` (default: all), lowest first. */

@@ -15,6 +15,7 @@ import {
   isOne,
   outOfRange,
   type ReadOptions,
+  readPlain,
   toNumber,
   toObject,
 } from './base';
@@ -271,7 +272,7 @@ export abstract class StringCommands<S = Buffer> extends Commands<S> {
   /** INCRBYFLOAT: increments by a number; resolves with the new value as a number. */
   incrbyfloat(key: Arg, increment: number): Promise<number> {
     if (!Number.isFinite(increment)) return invalid('incrbyfloat() increment must be finite');
-    return this.execute<string>('INCRBYFLOAT', key, increment).then(toNumber);
+    return readPlain<string>(this, 'INCRBYFLOAT', key, increment).then(toNumber);
   }
 
   /** LCS (Redis 7): the longest common subsequence of the two values. */
@@ -299,7 +300,7 @@ export abstract class StringCommands<S = Buffer> extends Commands<S> {
       args.push('MINMATCHLEN', minMatchLen);
     }
     if (withMatchLen) args.push('WITHMATCHLEN');
-    return this.execute<RawLcsIdx>('LCS', ...args).then(toLcsIdx);
+    return readPlain<RawLcsIdx>(this, 'LCS', ...args).then(toLcsIdx);
   }
 
   /** MGET: the values of the keys, null for a missing one. */
