@@ -1,4 +1,5 @@
-// A tour of redmux's core: connect, set/get, pipelining, encodings, transactions and errors.
+// A tour of redmux's core: connect, set/get, pipelining, encodings, transactions and errors,
+// ending with the typed client's checks.
 //
 //   npm run demo                         # starts a throwaway redis-server on a free port
 //   REDIS_URL=redis://localhost:6379 npm run demo
@@ -6,6 +7,7 @@
 // In your own code, import from 'redmux' instead of '../lib'.
 import {
   createConnection,
+  createRedis,
   ReplyError,
   TimeoutError,
   WatchVariableError,
@@ -70,6 +72,19 @@ async function tour(conn: RedisConnection, address: string): Promise<void> {
   }
   // The timed-out BLPOP's reply is still read and dropped, so the next reply is this command's own.
   show('after the timeout', await conn.execute('ECHO', 'still in step'));
+
+  // The typed client refuses what it does not understand (here an ioredis-style option) before
+  // sending anything, instead of setting a key that never expires.
+  const redis = await createRedis(address, { encoding: 'utf8' });
+  try {
+    await redis.set('tour:greeting', 'hi', { ex: 60 } as never);
+  } catch (err) {
+    show('unknown option', (err as Error).message);
+  }
+  await redis.set('tour:greeting', 'hi', { expire: 60 });
+  show('TTL', await redis.ttl('tour:greeting'));
+  show('per-call timeout', await redis.get('tour:greeting', { timeout: 500 }));
+  redis.close();
 
   await conn.execute('DEL', 'tour:greeting', 'tour:counter', 'tour:list');
 }
