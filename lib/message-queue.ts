@@ -37,19 +37,6 @@ export const DONE: IteratorReturnResult<undefined> = Object.freeze({
 });
 
 /**
- * @internal An iterator whose every `next()` rejects with `error`: how `iter()` refuses bad input
- * without a synchronous throw, so the error surfaces where `for await` reads it.
- */
-export function refusedIterator(error: Error): AsyncIterableIterator<never> {
-  const iterator: AsyncIterableIterator<never> = {
-    next: () => Promise.reject(error),
-    return: () => Promise.resolve(DONE),
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
-}
-
-/**
  * The queue both {@link Channel} and {@link Receiver} are: messages in, reads out in FIFO order,
  * an end after a normal close, and the loss error after a lost connection (once drained).
  */

@@ -10,8 +10,8 @@
  * @module
  */
 
-import { MessageQueue, refusedIterator } from './message-queue';
-import { optionsError } from './strict';
+import { MessageQueue } from './message-queue';
+import { optionsError, refusedIterator } from './strict';
 
 /**
  * A message as a {@link Channel} hands it out. On a pattern channel (`P` = `true`) it is the tuple

@@ -61,6 +61,20 @@ export function optionsError(
   return undefined;
 }
 
+/**
+ * An async iterator whose every `next()` rejects with `error`: how a method that returns an
+ * iterator (`iscan()`, `Channel.iter()`…) refuses its input without a synchronous throw, so the
+ * error surfaces where `for await` reads it.
+ */
+export function refusedIterator(error: Error): AsyncIterableIterator<never> {
+  const iterator: AsyncIterableIterator<never> = {
+    next: () => Promise.reject(error),
+    return: () => Promise.resolve({ done: true, value: undefined as never }),
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
 /** "zrange() has no option 'withscores'; did you mean 'withScores'?" */
 export function unknownKeyMessage(
   where: string,

@@ -15,7 +15,7 @@ import {
   WatchVariableError,
 } from './errors';
 import type { Arg } from './protocol/encoder';
-import { optionsError } from './strict';
+import { optionsError, refusedIterator } from './strict';
 import type { Reply } from './protocol/reader';
 import { Commands } from './commands/base';
 import { type AllCommands, COMMAND_GROUPS, mixCommands } from './commands';
@@ -162,11 +162,7 @@ export abstract class Batch<S = Buffer> extends Commands<S> {
       return result;
     }
     // An async iterator (iscan…) would queue commands whenever it is read: refuse it instead.
-    const refused: AsyncIterableIterator<never> = {
-      next: () => Promise.reject(new TypeError(REFUSED_ITERATOR)),
-      [Symbol.asyncIterator]: () => refused,
-    };
-    return refused;
+    return refusedIterator(new TypeError(REFUSED_ITERATOR));
   }
 
   /** Sends the queued commands on `conn` and settles each one's promise. */

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { describe, isPlainObject, unknownKeyMessage } from '../strict';
+import { describe, isPlainObject, refusedIterator, unknownKeyMessage } from '../strict';
 import { type Signature, SIGNATURES } from './signatures';
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
@@ -127,21 +127,6 @@ function withHint(name: string, message: string): TypeError {
 
 function refusedPromise(error: TypeError): Promise<never> {
   return Promise.reject(error);
-}
-
-/** An async iterator whose first `next()` rejects: how an iterator method refuses its input. */
-function refusedIterator(error: TypeError): AsyncIterableIterator<never> {
-  let failed = false;
-  const iterator: AsyncIterableIterator<never> = {
-    next: () => {
-      if (failed) return Promise.resolve({ done: true, value: undefined as never });
-      failed = true;
-      return Promise.reject(error);
-    },
-    return: () => Promise.resolve({ done: true, value: undefined as never }),
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
 }
 
 /**
