@@ -239,6 +239,77 @@ export class ConnectionClosedError extends RedisError {
   }
 }
 
+/**
+ * A connection was lost while this command was in flight (DESIGN.md, "Round 2"). `maybeExecuted`
+ * tells its fate: `true` when the command had been written and may have run (it is never sent
+ * again without the call's `retryOnLoss`), `false` when it never reached a socket. `cause` is what
+ * ended the connection.
+ */
+export class ConnectionLostError extends ConnectionClosedError {
+  /** Whether the server may have run the command. */
+  readonly maybeExecuted: boolean;
+
+  constructor(message: string, maybeExecuted: boolean, options?: ErrorOptions) {
+    super(message, options, 'REDMUX_ERR_CONNECTION_LOST');
+    this.maybeExecuted = maybeExecuted;
+  }
+
+  override get name(): string {
+    return 'ConnectionLostError';
+  }
+}
+
+/** A queue of unsent commands is full (`maxQueued` or `maxQueuedBytes`); nothing was sent. */
+export class QueueFullError extends RedisError {
+  /** Never sent, so never run. */
+  readonly maybeExecuted = false;
+
+  constructor(message = 'The offline queue is full', options?: ErrorOptions) {
+    super(message, 'REDMUX_ERR_QUEUE_FULL', options);
+  }
+
+  override get name(): string {
+    return 'QueueFullError';
+  }
+}
+
+/**
+ * What a subscription lost while its connection was down: the channels and patterns, when the
+ * connection was last known good (`lostAt`) and when the subscription was confirmed again
+ * (`resumedAt`), both in milliseconds since the Unix epoch, what ended the connection, and the
+ * connection's epoch (how many connections the client has made) after the loss.
+ */
+export interface SubscriptionGap {
+  readonly channels: readonly string[];
+  readonly lostAt: number;
+  readonly resumedAt: number;
+  readonly cause: Error;
+  readonly epoch: number;
+}
+
+/**
+ * Messages of a subscription may have been lost (pub/sub cannot be replayed; Streams can). What a
+ * Channel with `gaps: 'throw'` rejects with; the Channel stays usable.
+ */
+export class SubscriptionGapError extends RedisError {
+  /** What was lost; see {@link SubscriptionGap}. */
+  readonly gap: SubscriptionGap;
+
+  constructor(gap: SubscriptionGap) {
+    super(
+      `Messages of ${gap.channels.length} subscription(s) may have been lost during ` +
+        `${gap.resumedAt - gap.lostAt} ms`,
+      'REDMUX_ERR_SUBSCRIPTION_GAP',
+      { cause: gap.cause },
+    );
+    this.gap = gap;
+  }
+
+  override get name(): string {
+    return 'SubscriptionGapError';
+  }
+}
+
 /** The connection was closed by a call to `close()`. */
 export class ConnectionForcedCloseError extends ConnectionClosedError {
   constructor(message = 'Connection closed by close()', options?: ErrorOptions) {

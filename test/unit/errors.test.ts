@@ -8,6 +8,7 @@ const {
   ChannelClosedError,
   ConnectionClosedError,
   ConnectionForcedCloseError,
+  ConnectionLostError,
   ExecAbortError,
   LoadingError,
   MaxClientsError,
@@ -16,10 +17,12 @@ const {
   NoScriptError,
   PipelineError,
   PoolClosedError,
+  QueueFullError,
   ProtocolError,
   ReadOnlyError,
   RedisError,
   ReplyError,
+  SubscriptionGapError,
   TimeoutError,
   WatchVariableError,
   replyError,
@@ -56,6 +59,25 @@ describe('errors', () => {
         'REDMUX_ERR_CONNECTION_FORCED_CLOSE',
         [ConnectionClosedError, RedisError],
       ],
+      [
+        new ConnectionLostError('lost', true),
+        'ConnectionLostError',
+        'REDMUX_ERR_CONNECTION_LOST',
+        [ConnectionClosedError, RedisError],
+      ],
+      [new QueueFullError(), 'QueueFullError', 'REDMUX_ERR_QUEUE_FULL', [RedisError]],
+      [
+        new SubscriptionGapError({
+          channels: ['news'],
+          lostAt: 1000,
+          resumedAt: 1250,
+          cause: new Error('reset'),
+          epoch: 2,
+        }),
+        'SubscriptionGapError',
+        'REDMUX_ERR_SUBSCRIPTION_GAP',
+        [RedisError],
+      ],
       [new PoolClosedError(), 'PoolClosedError', 'REDMUX_ERR_POOL_CLOSED', [RedisError]],
       [new TimeoutError(), 'TimeoutError', 'REDMUX_ERR_TIMEOUT', [RedisError]],
     ];
@@ -68,6 +90,23 @@ describe('errors', () => {
         expect(String(error)).to.match(new RegExp(`^${name}: `));
       });
     }
+
+    it('ConnectionLostError says whether the command may have run; QueueFullError that it did not', () => {
+      expect(new ConnectionLostError('lost', true).maybeExecuted).to.equal(true);
+      expect(new ConnectionLostError('lost', false).maybeExecuted).to.equal(false);
+      expect(new QueueFullError().maybeExecuted).to.equal(false);
+    });
+
+    it('SubscriptionGapError carries its gap, with the loss as its cause', () => {
+      const cause = new Error('reset');
+      const gap = { channels: ['a', 'b*'], lostAt: 10, resumedAt: 35, cause, epoch: 3 };
+      const error = new SubscriptionGapError(gap);
+      expect(error.gap).to.equal(gap);
+      expect(error.cause).to.equal(cause);
+      expect(error.message).to.equal(
+        'Messages of 2 subscription(s) may have been lost during 25 ms',
+      );
+    });
 
     it('keeps the cause it is given', () => {
       const cause = new Error('socket reset');
