@@ -273,17 +273,17 @@ export class QueueFullError extends RedisError {
   }
 }
 
-/**
- * What a subscription lost while its connection was down: the channels and patterns, when the
- * connection was last known good (`lostAt`) and when the subscription was confirmed again
- * (`resumedAt`), both in milliseconds since the Unix epoch, what ended the connection, and the
- * connection's epoch (how many connections the client has made) after the loss.
- */
+/** What a subscription lost while its connection was down. */
 export interface SubscriptionGap {
+  /** The channels and patterns whose messages may have been lost. */
   readonly channels: readonly string[];
+  /** When the connection was last known good, in milliseconds since the Unix epoch. */
   readonly lostAt: number;
+  /** When the server confirmed the subscriptions again, in milliseconds since the Unix epoch. */
   readonly resumedAt: number;
+  /** What ended the connection. */
   readonly cause: Error;
+  /** How many connections the client had made once the subscription resumed (1 for the first). */
   readonly epoch: number;
 }
 
