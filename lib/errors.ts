@@ -259,7 +259,10 @@ export class ConnectionLostError extends ConnectionClosedError {
   }
 }
 
-/** A queue of unsent commands is full (`maxQueued` or `maxQueuedBytes`); nothing was sent. */
+/**
+ * A queue of unsent commands is full (`maxQueued` or `maxQueuedBytes`); nothing was sent. Part of
+ * the reconnecting layer being built (DESIGN.md, "Round 2"): nothing throws it yet.
+ */
 export class QueueFullError extends RedisError {
   /** Never sent, so never run. */
   readonly maybeExecuted = false;
@@ -289,7 +292,8 @@ export interface SubscriptionGap {
 
 /**
  * Messages of a subscription may have been lost (pub/sub cannot be replayed; Streams can). What a
- * Channel with `gaps: 'throw'` rejects with; the Channel stays usable.
+ * Channel with `gaps: 'throw'` will reject with, the Channel staying usable, once subscriptions
+ * resubscribe after a loss (DESIGN.md, "Round 2"): nothing throws it yet.
  */
 export class SubscriptionGapError extends RedisError {
   /** What was lost; see {@link SubscriptionGap}. */
