@@ -13,6 +13,7 @@ import { connect } from './connect';
 import { armDeadline } from './deadline';
 import {
   ConnectionClosedError,
+  ConnectionLostError,
   ConnectionForcedCloseError,
   MaxClientsError,
   ProtocolError,
@@ -156,11 +157,15 @@ export class RedisConnection {
         new ConnectionClosedError(`Connection to ${this.#label} lost: ${err.message}`, {
           cause: err,
         }),
+        true,
       );
     });
     socket.on('close', () => {
       this.#readBuffered();
-      this.#fail(new ConnectionClosedError(`Connection to ${this.#label} closed by the server`));
+      this.#fail(
+        new ConnectionClosedError(`Connection to ${this.#label} closed by the server`),
+        true,
+      );
     });
   }
 
@@ -592,21 +597,35 @@ export class RedisConnection {
     mine.resolve(collected as never);
   }
 
-  /** Closes the connection with `error`: every pending command and every channel learns why. */
-  #fail(error: Error): void {
+  /**
+   * Closes the connection with `error`: every pending command and every channel learns why. When
+   * the socket was `lost` (not closed by close(), no protocol error), each pending command rejects
+   * with a ConnectionLostError that tells its fate: `maybeExecuted` unless it was never handed to
+   * the socket (the newest commands of this turn, still in the outbox).
+   */
+  #fail(error: Error, lost = false): void {
     if (this.#closeError !== null) return;
     this.#closeError = error;
     debug('%s: closing: %s', this.#label, error.message);
     this.#socket.destroy();
+    let written = this.#pending.length - this.#outbox.unwritten;
     this.#outbox.clear();
     this.#state.transaction = null;
     for (let slot = this.#pending.shift(); slot !== undefined; slot = this.#pending.shift()) {
       slot.special?.cleanup?.();
-      slot.reject(error);
+      slot.reject(lost ? lostError(error, slot.command, written-- > 0) : error);
     }
     this.#subscriptions.closeAll(error);
     this.#state.pubsubPending = 0;
   }
+}
+
+/** What a command pending on a lost connection rejects with; the loss is its cause. */
+function lostError(error: Error, command: string, maybeExecuted: boolean): ConnectionLostError {
+  const fate = maybeExecuted ? 'may have run' : 'was not sent';
+  return new ConnectionLostError(`${command} ${fate}: ${error.message}`, maybeExecuted, {
+    cause: error,
+  });
 }
 
 /**

@@ -84,6 +84,8 @@ export class Outbox {
   #flushScheduled = false;
   readonly #flushNow = (): void => this.#flush();
   #waitingDrain = false;
+  /** Commands encoded since the last write: never handed to the socket, so they cannot have run. */
+  #unwritten = 0;
 
   constructor(socket: net.Socket) {
     this.#socket = socket;
@@ -92,15 +94,22 @@ export class Outbox {
   /** Encodes one command for the next flush. All or nothing: a bad argument throws, keeping nothing. */
   write(name: CommandName, args: readonly unknown[]): void {
     this.#out.write(name, args);
+    this.#unwritten++;
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       process.nextTick(this.#flushNow);
     }
   }
 
+  /** How many of the last commands were never handed to the socket (the newest ones). */
+  get unwritten(): number {
+    return this.#unwritten;
+  }
+
   /** Drops whatever was not written yet (the connection is closing). */
   clear(): void {
     this.#out.clear();
+    this.#unwritten = 0;
   }
 
   /** Writes everything encoded since the last flush, unless the socket asked us to wait. */
@@ -109,6 +118,7 @@ export class Outbox {
     const socket = this.#socket;
     if (this.#waitingDrain || socket.destroyed || this.#out.empty) return;
     const chunks = this.#out.take();
+    this.#unwritten = 0;
     let ok = true;
     if (chunks.length === 1) {
       ok = socket.write(chunks[0] as Buffer);

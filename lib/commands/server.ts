@@ -16,7 +16,7 @@
  * @module
  */
 import type { ExecuteOptions } from '../connection';
-import { ConnectionClosedError, ConnectionForcedCloseError, RedisError } from '../errors';
+import { ConnectionLostError } from '../errors';
 import type { Arg } from '../protocol/encoder';
 import type { Reply } from '../protocol/reader';
 import {
@@ -866,16 +866,12 @@ function toSeconds([seconds, microseconds]: [string, string]): number {
 }
 
 /**
- * SHUTDOWN's success: the server closes the connection instead of replying. A connection that was
- * already closed before (its error has a RedisError as cause) or closed by us is a failure.
+ * SHUTDOWN's success: the server closes the connection instead of replying, so SHUTDOWN rejects
+ * with a ConnectionLostError that says it may have run. A connection closed before SHUTDOWN was
+ * written, or closed by us, is a failure.
  */
 function serverWentAway(err: unknown): true {
-  if (
-    err instanceof ConnectionClosedError &&
-    !(err instanceof ConnectionForcedCloseError) &&
-    !(err.cause instanceof RedisError)
-  ) {
-    return true;
-  }
+  // SHUTDOWN was written and then the server closed the connection: what success looks like.
+  if (err instanceof ConnectionLostError && err.maybeExecuted) return true;
   throw err;
 }
