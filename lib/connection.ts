@@ -98,6 +98,7 @@ export class RedisConnection {
   readonly #commandTimeout: number | undefined;
   #db: number;
   #closeError: Error | null = null;
+  #pendingAtClose = 0;
   #closedPromise: Promise<void>;
 
   /** Commands of one event-loop turn, encoded together and written at once. */
@@ -187,6 +188,11 @@ export class RedisConnection {
   /** True as soon as the connection is closing or closed: every later command rejects. */
   get closed(): boolean {
     return this.#closeError !== null;
+  }
+
+  /** @internal How many commands were pending (written or not) when the connection closed. */
+  get pendingAtClose(): number {
+    return this.#pendingAtClose;
   }
 
   /** Why the connection closed (what its pending commands were rejected with); undefined while open. */
@@ -608,6 +614,7 @@ export class RedisConnection {
     this.#closeError = error;
     debug('%s: closing: %s', this.#label, error.message);
     this.#socket.destroy();
+    this.#pendingAtClose = this.#pending.length;
     let written = this.#pending.length - this.#outbox.unwritten;
     this.#outbox.clear();
     this.#state.transaction = null;

@@ -338,8 +338,15 @@ export class PoolClosedError extends RedisError {
 
 /** A deadline passed: connecting, a command's `timeout`, or a pool `acquire`. */
 export class TimeoutError extends RedisError {
-  constructor(message = 'Timed out', options?: ErrorOptions) {
+  /**
+   * `false` when the command timed out before it was sent (it waited for a reconnect), so it did
+   * not run; undefined when that is not known (a written command may still run).
+   */
+  readonly maybeExecuted: boolean | undefined;
+
+  constructor(message = 'Timed out', options?: ErrorOptions & { maybeExecuted?: boolean }) {
     super(message, 'REDMUX_ERR_TIMEOUT', options);
+    this.maybeExecuted = options?.maybeExecuted;
   }
 
   override get name(): string {

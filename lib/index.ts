@@ -23,6 +23,9 @@ export type { Reply, ReaderLike, ReaderConstructor, ReaderOptions } from './prot
 export { Channel, Receiver } from './pubsub';
 export { ContextRedis, createRedis, createRedisPool, Redis } from './redis';
 export type { RedisOptions } from './redis';
+export type { ReconnectingOptions } from './link/options';
+export type { ReconnectOptions } from './link/backoff';
+export type { LinkState, LostEvent, ReadyEvent, ReconnectingEvent } from './link/link';
 export { MultiExec, Pipeline } from './transaction';
 export type { Batch, BatchExecuteOptions, BatchResults, BatchSettled } from './transaction';
 export type { Bulk, ReadOptions } from './commands/base';

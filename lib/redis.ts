@@ -14,7 +14,9 @@ import {
   checkPoolOptions,
   type PoolOptions,
 } from './pool-options';
-import { type Address, type ConnectionOptions, resolveConfig } from './options';
+import { type Address, type ConnectionOptions, describeAddress, resolveConfig } from './options';
+import { Link, type LinkState } from './link/link';
+import { type ReconnectingOptions, splitReconnecting } from './link/options';
 import type { Arg } from './protocol/encoder';
 import type { Reply } from './protocol/reader';
 import { Commands, invalid, isInteger, isOk, outOfRange } from './commands/base';
@@ -133,6 +135,16 @@ export class Redis<S = Buffer> extends Commands<S> {
   /** True once closed. */
   get closed(): boolean {
     return this.#target.closed;
+  }
+
+  /**
+   * `'ready'`, `'reconnecting'` (a client created with `reconnect` lost its connection and is
+   * making a new one; commands wait) or `'closed'`.
+   */
+  get state(): LinkState {
+    const target: unknown = this.#target;
+    if (target instanceof Link) return target.state;
+    return this.#target.closed ? 'closed' : 'ready';
   }
 
   /** True between MULTI and EXEC on the wrapped connection (always false on a pool). */
@@ -318,26 +330,42 @@ mixCommands(Redis, COMMAND_GROUPS);
 guardOwnMethods(Redis);
 guardOwnMethods(ContextRedis);
 
-/** Options of {@link createRedis}; an `encoding` makes stored values strings (in the types too). */
-export type RedisOptions = ConnectionOptions;
+/**
+ * Options of {@link createRedis}: a connection's ({@link ConnectionOptions}; an `encoding` makes
+ * stored values strings, in the types too) and how to stay connected ({@link ReconnectingOptions}).
+ */
+export type RedisOptions = ConnectionOptions & ReconnectingOptions;
 
 /**
- * Connects one {@link Redis} client over a single connection (no reconnect, as aioredis 1.x).
- * Options that are not a plain object, or a key {@link ConnectionOptions} does not have, reject
- * with TypeError before any socket is opened.
+ * Connects one {@link Redis} client over a single connection. Without `reconnect` it dies with its
+ * connection, as in aioredis 1.x; with it, a lost connection is replaced (see
+ * {@link ReconnectingOptions} and the README's "Staying connected"). Options that are not a plain
+ * object, or a key it does not know, reject with TypeError before any socket is opened.
  */
 export function createRedis(
   address: Address,
-  options: ConnectionOptions & { encoding: BufferEncoding },
+  options: RedisOptions & { encoding: BufferEncoding },
 ): Promise<Redis<string>>;
-export function createRedis(address: Address, options?: ConnectionOptions): Promise<Redis<Buffer>>;
+export function createRedis(address: Address, options?: RedisOptions): Promise<Redis<Buffer>>;
 export async function createRedis(
   address: Address,
-  options?: ConnectionOptions,
+  options?: RedisOptions,
 ): Promise<Redis<Buffer | string>> {
-  const config = resolveConfig(address, options, 'createRedis()');
+  const { connection, reconnecting } = splitReconnecting('createRedis()', options);
+  const config = resolveConfig(address, connection, 'createRedis()');
   const conn = await openConnection(config);
-  return new Redis(conn, () => openConnection({ ...config, db: conn.db }));
+  const { backoff } = reconnecting;
+  if (backoff === undefined) {
+    return new Redis(conn, () => openConnection({ ...config, db: conn.db }));
+  }
+  const link = new Link(conn, (db) => openConnection({ ...config, db }), {
+    ...reconnecting,
+    backoff,
+    label: describeAddress(config),
+  });
+  // A Link has every member of RedisConnection that Redis and its batches use (see link.ts).
+  const target = link as unknown as RedisConnection;
+  return new Redis(target, () => openConnection({ ...config, db: link.db }));
 }
 
 /**

@@ -1,0 +1,465 @@
+/**
+ * The reconnecting layer (DESIGN.md, "Round 2"): a Link stands where a client's RedisConnection
+ * stood and keeps the client connected. It owns the current connection, an epoch (how many
+ * connections it has made) and the queue of commands that wait, unsent, while it reconnects.
+ * `RedisConnection` stays one-shot: when its socket dies it settles every pending command (a
+ * written one with `ConnectionLostError`, `maybeExecuted: true`) and the Link opens a new one,
+ * with backoff, replaying the whole handshake.
+ *
+ * The rules it keeps: a command that may have run is never sent again; a queued command goes to
+ * the next connection in order; the queue is bounded in count, bytes and time; a bad password
+ * stops reconnecting; every transition is published on `node:diagnostics_channel`
+ * (`redmux:reconnecting`, `redmux:ready`, `redmux:lost`), never with credentials or values.
+ *
+ * @module
+ */
+import diagnostics from 'node:diagnostics_channel';
+import Denque from 'denque';
+import createDebug from 'debug';
+import type { ExecuteOptions, PubsubReply, RedisConnection } from '../connection';
+import {
+  AuthError,
+  ConnectionClosedError,
+  ConnectionForcedCloseError,
+  ConnectionLostError,
+  NoPermError,
+  QueueFullError,
+  TimeoutError,
+} from '../errors';
+import type { Channel } from '../pubsub';
+import type { Arg } from '../protocol/encoder';
+import type { Reply } from '../protocol/reader';
+import { type Backoff, nextDelay } from './backoff';
+
+const debug = createDebug('redmux:link');
+
+/** Where a Link is: opening its first connection, ready, waiting to reconnect, or closed for good. */
+export type LinkState = 'connecting' | 'ready' | 'reconnecting' | 'closed';
+
+/** How a Link queues and reconnects; checked and with defaults applied (see createRedis). */
+export interface LinkConfig {
+  readonly backoff: Backoff;
+  /** At most this many commands wait while reconnecting; more reject with QueueFullError. */
+  readonly maxQueued: number;
+  /** At most this many bytes of arguments wait while reconnecting. */
+  readonly maxQueuedBytes: number;
+  /** A queued command waits at most this long (ms), then rejects with TimeoutError. */
+  readonly offlineTimeout: number;
+  /** false: commands sent while not connected reject at once instead of waiting. */
+  readonly offlineQueue: boolean;
+  /** A label of the server for events and logs (never credentials). */
+  readonly label: string;
+}
+
+/** `redmux:reconnecting`: the Link will try again after `delay` ms. */
+export interface ReconnectingEvent {
+  /** The server, as `'host:port'` or `'unix:/path'` (never credentials). */
+  readonly address: string;
+  /** 0 for the first attempt after a loss, then one more for each failed attempt. */
+  readonly attempt: number;
+  /** Milliseconds until the attempt. */
+  readonly delay: number;
+  /** Why: the loss, or the last attempt's failure. */
+  readonly cause: Error;
+}
+
+/** `redmux:ready`: a connection is ready. */
+export interface ReadyEvent {
+  /** The server, as `'host:port'` or `'unix:/path'`. */
+  readonly address: string;
+  /** How many connections the client has made: 1 for the first, one more per reconnect. */
+  readonly epoch: number;
+}
+
+/** `redmux:lost`: the connection of `epoch` was lost. */
+export interface LostEvent {
+  /** The server, as `'host:port'` or `'unix:/path'`. */
+  readonly address: string;
+  /** The epoch of the connection that was lost. */
+  readonly epoch: number;
+  /** Commands that were pending on it: each rejected with ConnectionLostError (see its `maybeExecuted`). */
+  readonly written: number;
+  /** Commands waiting, unsent, for the next connection. */
+  readonly queued: number;
+  /** What ended the connection. */
+  readonly cause: Error;
+}
+
+const onReconnecting = diagnostics.channel('redmux:reconnecting');
+const onReady = diagnostics.channel('redmux:ready');
+const onLost = diagnostics.channel('redmux:lost');
+
+/** A command waiting for a connection, and how to settle its caller's promise. */
+interface Waiting {
+  readonly send: (conn: RedisConnection) => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly bytes: number;
+  readonly command: string;
+  timer: NodeJS.Timeout | undefined;
+  settled: boolean;
+}
+
+/**
+ * A client's reconnecting connection: the members of RedisConnection that Redis and its batches
+ * use, sent on the current connection when there is one and queued while there is none.
+ */
+export class Link {
+  readonly #open: (db: number) => Promise<RedisConnection>;
+  readonly #config: LinkConfig;
+  #conn: RedisConnection;
+  #state: LinkState = 'ready';
+  #epoch = 1;
+  readonly #queue = new Denque<Waiting>();
+  #queuedBytes = 0;
+  /** Why the Link closed for good; commands sent later reject with it as cause. */
+  #closeError: Error | undefined;
+  /** Wakes a reconnect delay early when close() is called. */
+  #wake: (() => void) | undefined;
+  /** The database the next connection selects: the last one the server agreed to. */
+  #db: number;
+  #closing = false;
+  readonly #closed: Promise<void>;
+  #resolveClosed!: () => void;
+
+  /**
+   * @internal Use createRedis. `first` is the connection already opened; `open(db)` opens another
+   * like it (DNS resolved again, the whole handshake replayed) on database `db`.
+   */
+  constructor(
+    first: RedisConnection,
+    open: (db: number) => Promise<RedisConnection>,
+    config: LinkConfig,
+  ) {
+    this.#conn = first;
+    this.#open = open;
+    this.#config = config;
+    this.#db = first.db;
+    this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#watch(first, this.#epoch);
+    publish(onReady, { address: config.label, epoch: this.#epoch } satisfies ReadyEvent);
+  }
+
+  /** 'ready', 'reconnecting' or 'closed' ('connecting' belongs to a client still being created). */
+  get state(): LinkState {
+    return this.#state;
+  }
+
+  /** How many connections this Link has made: 1 for the first, one more for each reconnect. */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /** How many commands wait for the next connection. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  get address(): [string, number] | string {
+    return this.#conn.address;
+  }
+
+  get db(): number {
+    return this.#state === 'ready' ? this.#conn.db : this.#db;
+  }
+
+  get encoding(): BufferEncoding | null {
+    return this.#conn.encoding;
+  }
+
+  get closed(): boolean {
+    return this.#state === 'closed';
+  }
+
+  get closeReason(): Error | undefined {
+    return this.#closeError;
+  }
+
+  get inTransaction(): boolean {
+    return this.#state === 'ready' && this.#conn.inTransaction;
+  }
+
+  get inPubsub(): number {
+    return this.#state === 'ready' ? this.#conn.inPubsub : 0;
+  }
+
+  get pubsubChannels(): ReadonlyMap<string, Channel> {
+    return this.#conn.pubsubChannels;
+  }
+
+  get pubsubPatterns(): ReadonlyMap<string, Channel> {
+    return this.#conn.pubsubPatterns;
+  }
+
+  get pubsubShardChannels(): ReadonlyMap<string, Channel> {
+    return this.#conn.pubsubShardChannels;
+  }
+
+  execute<T = Reply>(command: string, ...args: Arg[]): Promise<T> {
+    if (this.#ready()) {
+      if (command.length === 4 && command.toUpperCase() === 'QUIT') this.#closing = true;
+      return this.#conn.execute<T>(command, ...args);
+    }
+    return this.#wait(command, args, (conn) => conn.execute(command, ...args)) as Promise<T>;
+  }
+
+  executeWith<T = Reply>(options: ExecuteOptions, command: string, ...args: Arg[]): Promise<T> {
+    if (this.#ready()) return this.#conn.executeWith<T>(options, command, ...args);
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const send = (conn: RedisConnection): Promise<unknown> =>
+      conn.executeWith(options, command, ...args);
+    return this.#wait(command, args, send, options) as Promise<T>;
+  }
+
+  executePubsub(
+    command: string,
+    ...channels: Array<string | Buffer | Channel>
+  ): Promise<PubsubReply[]> {
+    if (this.#ready()) return this.#conn.executePubsub(command, ...channels);
+    return this.#wait(command, [], (conn) => conn.executePubsub(command, ...channels)) as Promise<
+      PubsubReply[]
+    >;
+  }
+
+  select(db: number): Promise<'OK'> {
+    if (this.#ready()) return this.#conn.select(db);
+    return this.#wait('SELECT', [], (conn) => conn.select(db)) as Promise<'OK'>;
+  }
+
+  auth(password: string, username?: string): Promise<'OK'> {
+    if (this.#ready()) return this.#conn.auth(password, username);
+    return this.#wait('AUTH', [], (conn) => conn.auth(password, username)) as Promise<'OK'>;
+  }
+
+  /** Closes for good: no more reconnects; pending and queued commands reject. Synchronous. */
+  close(): void {
+    if (this.#state === 'closed') return;
+    this.#finish(new ConnectionForcedCloseError());
+    this.#conn.close();
+  }
+
+  /** Resolves once closed for good and the last connection's socket is gone. */
+  async waitClosed(): Promise<void> {
+    await this.#closed;
+    await this.#conn.waitClosed();
+  }
+
+  /**
+   * Queues a command for the next connection, within the queue's bounds, or refuses it. It waits at
+   * most `offlineTimeout`, or the call's own `timeout` if shorter, and leaves the queue at once
+   * when the call's `signal` aborts: either way it was never sent.
+   */
+  #wait(
+    command: string,
+    args: readonly unknown[],
+    send: Waiting['send'],
+    options?: ExecuteOptions,
+  ): Promise<unknown> {
+    if (this.#state === 'closed') {
+      return Promise.reject(
+        new ConnectionClosedError(`Connection to ${this.#config.label} is closed`, {
+          cause: this.#closeError,
+        }),
+      );
+    }
+    const { maxQueued, maxQueuedBytes, offlineTimeout, offlineQueue, label } = this.#config;
+    if (!offlineQueue) {
+      return Promise.reject(
+        new ConnectionLostError(`${command} was not sent: ${label} is reconnecting`, false),
+      );
+    }
+    const bytes = sizeOf(command, args);
+    if (this.#queue.length >= maxQueued || this.#queuedBytes + bytes > maxQueuedBytes) {
+      return Promise.reject(
+        new QueueFullError(
+          `${command} was not sent: ${this.#queue.length} commands (${this.#queuedBytes} bytes) ` +
+            `already wait for ${label} to reconnect`,
+        ),
+      );
+    }
+    const own = options?.timeout;
+    const limit = own !== undefined && own < offlineTimeout ? own : offlineTimeout;
+    const signal = options?.signal;
+    return new Promise((resolve, reject) => {
+      const waiting: Waiting = {
+        send,
+        resolve,
+        reject,
+        bytes,
+        command,
+        timer: undefined,
+        settled: false,
+      };
+      const onAbort = (): void => {
+        if (this.#drop(waiting)) reject(signal?.reason);
+      };
+      waiting.timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        if (!this.#drop(waiting)) return;
+        const error = new TimeoutError(
+          `${command} waited ${limit} ms for ${label} to reconnect and was not sent`,
+          { maybeExecuted: false },
+        );
+        reject(error);
+      }, limit);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#queue.push(waiting);
+      this.#queuedBytes += bytes;
+    });
+  }
+
+  /**
+   * Takes a command out of the queue before it was sent (timed out, aborted); false when it had
+   * left already. Deadlines expire in queue order, so it is nearly always the first.
+   */
+  #drop(waiting: Waiting): boolean {
+    if (waiting.settled) return false;
+    waiting.settled = true;
+    clearTimeout(waiting.timer);
+    this.#queuedBytes -= waiting.bytes;
+    if (this.#queue.peekFront() === waiting) {
+      this.#queue.shift();
+      return true;
+    }
+    for (let i = 0; i < this.#queue.length; i++) {
+      if (this.#queue.peekAt(i) === waiting) {
+        this.#queue.removeOne(i);
+        break;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether commands go straight to the current connection. A connection knows it is closed
+   * (synchronously) before its socket's 'close' event tells the Link, so a command sent in between
+   * starts the reconnect itself and waits for it, instead of failing on a dead connection.
+   */
+  #ready(): boolean {
+    if (this.#state !== 'ready') return false;
+    if (!this.#conn.closed) return true;
+    this.#lose(this.#conn, this.#epoch);
+    return false;
+  }
+
+  /** Follows `conn` of `epoch` until it closes. */
+  #watch(conn: RedisConnection, epoch: number): void {
+    void conn.waitClosed().then(() => this.#lose(conn, epoch));
+  }
+
+  /** `conn` of `epoch` closed: reconnect, or close for good. Once per connection; a late event of an older one does nothing. */
+  #lose(conn: RedisConnection, epoch: number): void {
+    if (epoch !== this.#epoch || this.#state !== 'ready') return;
+    const cause = conn.closeReason ?? new ConnectionClosedError('Connection closed');
+    if (this.#closing || cause instanceof ConnectionForcedCloseError) {
+      this.#finish(cause);
+      return;
+    }
+    this.#db = conn.db;
+    publish(onLost, {
+      address: this.#config.label,
+      epoch,
+      written: conn.pendingAtClose,
+      queued: this.#queue.length,
+      cause,
+    } satisfies LostEvent);
+    debug('%s: lost (%s); reconnecting', this.#config.label, cause.message);
+    this.#state = 'reconnecting';
+    void this.#reconnect(cause);
+  }
+
+  /** Tries again and again, with backoff, until a connection is ready, the policy gives up, or close(). */
+  async #reconnect(cause: Error): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      let delay: number | false;
+      try {
+        delay = nextDelay(this.#config.backoff, attempt, cause);
+      } catch (err) {
+        return this.#finish(err as Error); // a throwing delay() stops, as false does
+      }
+      if (delay === false) return this.#finish(cause);
+      publish(onReconnecting, {
+        address: this.#config.label,
+        attempt,
+        delay,
+        cause,
+      } satisfies ReconnectingEvent);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wake = undefined;
+      if (this.closed) return;
+      let conn: RedisConnection;
+      try {
+        conn = await this.#open(this.#db);
+      } catch (err) {
+        // A wrong password or a missing permission will not heal by retrying: stop (no storm).
+        if (err instanceof AuthError || err instanceof NoPermError) return this.#finish(err);
+        cause = err as Error;
+        continue;
+      }
+      // close() may have been called while the connection was opening.
+      if (this.closed) {
+        conn.close();
+        return;
+      }
+      return this.#adopt(conn);
+    }
+  }
+
+  /** Makes `conn` the current connection and sends it everything that waited, in order. */
+  #adopt(conn: RedisConnection): void {
+    this.#conn = conn;
+    this.#epoch++;
+    this.#state = 'ready';
+    this.#watch(conn, this.#epoch);
+    debug('%s: ready (epoch %d, %d queued)', this.#config.label, this.#epoch, this.#queue.length);
+    publish(onReady, { address: this.#config.label, epoch: this.#epoch } satisfies ReadyEvent);
+    for (let waiting = this.#queue.shift(); waiting !== undefined; waiting = this.#queue.shift()) {
+      clearTimeout(waiting.timer);
+      waiting.settled = true;
+      waiting.send(conn).then(waiting.resolve, waiting.reject);
+    }
+    this.#queuedBytes = 0;
+  }
+
+  /** Closed for good: every queued command rejects with a ConnectionLostError that never ran. */
+  #finish(cause: Error): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.#closeError = cause;
+    this.#wake?.();
+    for (let waiting = this.#queue.shift(); waiting !== undefined; waiting = this.#queue.shift()) {
+      clearTimeout(waiting.timer);
+      waiting.settled = true;
+      waiting.reject(
+        new ConnectionLostError(`${waiting.command} was not sent: ${cause.message}`, false, {
+          cause,
+        }),
+      );
+    }
+    this.#queuedBytes = 0;
+    this.#resolveClosed();
+  }
+}
+
+/** Publishes on a diagnostics channel only when someone listens (no object built otherwise). */
+function publish(channel: diagnostics.Channel, message: object): void {
+  if (channel.hasSubscribers) channel.publish(message);
+}
+
+/** What a queued command costs the byte bound: its name and arguments as sent. */
+function sizeOf(command: string, args: readonly unknown[]): number {
+  let bytes = command.length;
+  for (const arg of args) {
+    if (typeof arg === 'string') bytes += Buffer.byteLength(arg);
+    else if (Buffer.isBuffer(arg)) bytes += arg.length;
+    else bytes += 24; // numbers and anything the connection will refuse
+  }
+  return bytes;
+}
