@@ -15,7 +15,7 @@ import {
   type PoolOptions,
 } from './pool-options';
 import { type Address, type ConnectionOptions, describeAddress, resolveConfig } from './options';
-import { Link, type LinkState } from './link/link';
+import { Link, type LinkState, type Resume } from './link/link';
 import { type ReconnectingOptions, splitReconnecting } from './link/options';
 import type { Arg } from './protocol/encoder';
 import type { Reply } from './protocol/reader';
@@ -107,8 +107,13 @@ export class Redis<S = Buffer> extends Commands<S> {
     return this.#target.execute<T>(command, ...args);
   }
 
-  /** The connection this client wraps; undefined for a pool. */
+  /**
+   * The connection this client wraps (with `reconnect`, the current one, which is replaced after a
+   * loss); undefined for a pool.
+   */
   get connection(): RedisConnection | undefined {
+    const target: unknown = this.#target;
+    if (target instanceof Link) return target.current;
     return isPool(this.#target) ? undefined : this.#target;
   }
 
@@ -358,7 +363,13 @@ export async function createRedis(
   if (backoff === undefined) {
     return new Redis(conn, () => openConnection({ ...config, db: conn.db }));
   }
-  const link = new Link(conn, (db) => openConnection({ ...config, db }), {
+  const reopen = ({ db, auth }: Resume): Promise<RedisConnection> =>
+    openConnection(
+      auth === undefined
+        ? { ...config, db }
+        : { ...config, db, password: auth.password, username: auth.username },
+    );
+  const link = new Link(conn, reopen, {
     ...reconnecting,
     backoff,
     label: describeAddress(config),

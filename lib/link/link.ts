@@ -89,6 +89,12 @@ const onReconnecting = diagnostics.channel('redmux:reconnecting');
 const onReady = diagnostics.channel('redmux:ready');
 const onLost = diagnostics.channel('redmux:lost');
 
+/** What a new connection takes over from the last one. */
+export interface Resume {
+  db: number;
+  auth: { password: string; username: string | undefined } | undefined;
+}
+
 /** A command waiting for a connection, and how to settle its caller's promise. */
 interface Waiting {
   readonly send: (conn: RedisConnection) => Promise<unknown>;
@@ -105,7 +111,7 @@ interface Waiting {
  * use, sent on the current connection when there is one and queued while there is none.
  */
 export class Link {
-  readonly #open: (db: number) => Promise<RedisConnection>;
+  readonly #open: (state: Resume) => Promise<RedisConnection>;
   readonly #config: LinkConfig;
   #conn: RedisConnection;
   #state: LinkState = 'ready';
@@ -118,17 +124,20 @@ export class Link {
   #wake: (() => void) | undefined;
   /** The database the next connection selects: the last one the server agreed to. */
   #db: number;
+  /** Credentials of the last successful auth(), which the next connection authenticates with. */
+  #auth: { password: string; username: string | undefined } | undefined;
   #closing = false;
   readonly #closed: Promise<void>;
   #resolveClosed!: () => void;
 
   /**
-   * @internal Use createRedis. `first` is the connection already opened; `open(db)` opens another
-   * like it (DNS resolved again, the whole handshake replayed) on database `db`.
+   * @internal Use createRedis. `first` is the connection already opened; `open(resume)` opens
+   * another like it (DNS resolved again, the whole handshake replayed) with what the client changed
+   * since: the selected database, and the credentials of a later `auth()`.
    */
   constructor(
     first: RedisConnection,
-    open: (db: number) => Promise<RedisConnection>,
+    open: (resume: Resume) => Promise<RedisConnection>,
     config: LinkConfig,
   ) {
     this.#conn = first;
@@ -228,8 +237,18 @@ export class Link {
   }
 
   auth(password: string, username?: string): Promise<'OK'> {
-    if (this.#ready()) return this.#conn.auth(password, username);
-    return this.#wait('AUTH', [], (conn) => conn.auth(password, username)) as Promise<'OK'>;
+    const sent = this.#ready()
+      ? this.#conn.auth(password, username)
+      : (this.#wait('AUTH', [], (conn) => conn.auth(password, username)) as Promise<'OK'>);
+    return sent.then((ok) => {
+      this.#auth = { password, username };
+      return ok;
+    });
+  }
+
+  /** @internal The connection commands go to now (a closed one while reconnecting). */
+  get current(): RedisConnection {
+    return this.#conn;
   }
 
   /** Closes for good: no more reconnects; pending and queued commands reject. Synchronous. */
@@ -396,7 +415,7 @@ export class Link {
       if (this.closed) return;
       let conn: RedisConnection;
       try {
-        conn = await this.#open(this.#db);
+        conn = await this.#open({ db: this.#db, auth: this.#auth });
       } catch (err) {
         // A wrong password or a missing permission will not heal by retrying: stop (no storm).
         if (err instanceof AuthError || err instanceof NoPermError) return this.#finish(err);

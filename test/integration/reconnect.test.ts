@@ -113,6 +113,26 @@ describe('reconnecting client (createRedis with reconnect)', function () {
     expect(await redis.get('where')).to.equal('db3');
   });
 
+  it('authenticates the next connection as the last auth() did', async () => {
+    await admin.call('ACL', 'SETUSER', 'later', 'on', '>pw', '~*', '&*', '+@all');
+    const redis = await client();
+    expect(await redis.aclWhoami()).to.equal('default');
+    await redis.auth('pw', 'later');
+    await killConnectionOf(redis, admin);
+    await eventually(async () => (await redis.ping().catch(() => 'lost')) === 'PONG');
+    expect(await redis.aclWhoami()).to.equal('later');
+  });
+
+  it('gives the current connection as redis.connection', async () => {
+    const redis = await client();
+    const first = redis.connection;
+    await killConnectionOf(redis, admin);
+    await eventually(async () => (await redis.ping().catch(() => 'lost')) === 'PONG');
+    expect(redis.connection).to.not.equal(first);
+    expect(redis.connection?.closed).to.equal(false);
+    expect(first?.closed).to.equal(true);
+  });
+
   it('INCR traffic across kills: acknowledged ≤ final ≤ acknowledged + maybeExecuted', async () => {
     const redis = await client();
     let acknowledged = 0;
