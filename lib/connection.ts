@@ -99,6 +99,7 @@ export class RedisConnection {
   #db: number;
   #closeError: Error | null = null;
   #pendingAtClose = 0;
+  #blockAtClose: 'multi' | 'watch' | undefined;
   #closedPromise: Promise<void>;
 
   /** Commands of one event-loop turn, encoded together and written at once. */
@@ -193,6 +194,11 @@ export class RedisConnection {
   /** @internal How many commands were pending (written or not) when the connection closed. */
   get pendingAtClose(): number {
     return this.#pendingAtClose;
+  }
+
+  /** @internal The block the connection was in when it closed: after a MULTI, or a WATCH. */
+  get blockAtClose(): 'multi' | 'watch' | undefined {
+    return this.#blockAtClose;
   }
 
   /** Why the connection closed (what its pending commands were rejected with); undefined while open. */
@@ -615,6 +621,8 @@ export class RedisConnection {
     debug('%s: closing: %s', this.#label, error.message);
     this.#socket.destroy();
     this.#pendingAtClose = this.#pending.length;
+    if (this.#state.transaction !== null) this.#blockAtClose = 'multi';
+    else if (this.#state.watching) this.#blockAtClose = 'watch';
     let written = this.#pending.length - this.#outbox.unwritten;
     this.#outbox.clear();
     this.#state.transaction = null;

@@ -16,7 +16,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import Denque from 'denque';
 import createDebug from 'debug';
-import type { ExecuteOptions, PubsubReply, RedisConnection } from '../connection';
+import { type ExecuteOptions, kSent, type PubsubReply, type RedisConnection } from '../connection';
 import {
   AuthError,
   ConnectionClosedError,
@@ -25,9 +25,10 @@ import {
   NoPermError,
   QueueFullError,
   TimeoutError,
+  WatchVariableError,
 } from '../errors';
 import type { Channel } from '../pubsub';
-import type { Arg } from '../protocol/encoder';
+import { type Arg, CommandWriter, commandName } from '../protocol/encoder';
 import type { Reply } from '../protocol/reader';
 import { type Backoff, nextDelay } from './backoff';
 
@@ -127,6 +128,16 @@ export class Link {
   /** Credentials of the last successful auth(), which the next connection authenticates with. */
   #auth: { password: string; username: string | undefined } | undefined;
   #closing = false;
+  /**
+   * Set when a connection was lost in the middle of a WATCH or MULTI block: what the caller sends
+   * next still belongs to that block, whose state died with the connection, so it must not run on
+   * the new one as if nothing happened (see #transactionRefusal).
+   */
+  #broken: 'watch' | 'multi' | 'discarding' | undefined;
+  /** Commands accepted on earlier connections and into the queue: see [kSent]. */
+  #sentBefore = 0;
+  /** Checks and measures a command before it is queued; reused. */
+  readonly #writer = new CommandWriter();
   readonly #closed: Promise<void>;
   #resolveClosed!: () => void;
 
@@ -204,7 +215,19 @@ export class Link {
     return this.#conn.pubsubShardChannels;
   }
 
+  /**
+   * @internal How many commands were accepted (sent, or queued for the next connection): batches
+   * compare it around a call to learn whether the command will get an EXEC item.
+   */
+  get [kSent](): number {
+    return this.#sentBefore + this.#conn[kSent];
+  }
+
   execute<T = Reply>(command: string, ...args: Arg[]): Promise<T> {
+    if (this.#broken !== undefined) {
+      const refusal = this.#transactionRefusal(command);
+      if (refusal !== undefined) return refusal as Promise<T>;
+    }
     if (this.#ready()) {
       if (command.length === 4 && command.toUpperCase() === 'QUIT') this.#closing = true;
       return this.#conn.execute<T>(command, ...args);
@@ -213,6 +236,10 @@ export class Link {
   }
 
   executeWith<T = Reply>(options: ExecuteOptions, command: string, ...args: Arg[]): Promise<T> {
+    if (this.#broken !== undefined) {
+      const refusal = this.#transactionRefusal(command);
+      if (refusal !== undefined) return refusal as Promise<T>;
+    }
     if (this.#ready()) return this.#conn.executeWith<T>(options, command, ...args);
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -265,6 +292,40 @@ export class Link {
   }
 
   /**
+   * What a command gets, unsent, while the block it belongs to died with a lost connection; or
+   * undefined when it may be sent. After a lost WATCH, the transaction it guarded must not run
+   * unguarded: its MULTI, every command up to EXEC and EXEC reject with WatchVariableError. After a
+   * lost MULTI, the rest of that transaction rejects with ConnectionLostError (nothing of it ran).
+   * A new WATCH, UNWATCH, or the block's end (EXEC, DISCARD) clears the state.
+   */
+  #transactionRefusal(command: string): Promise<unknown> | undefined {
+    const upper = command.toUpperCase();
+    const broken = this.#broken;
+    if (upper === 'DISCARD' && broken !== 'watch') {
+      this.#broken = undefined;
+      return Promise.resolve('OK'); // the server has no transaction to discard
+    }
+    if (upper === 'WATCH' || upper === 'UNWATCH' || upper === 'DISCARD') {
+      this.#broken = undefined;
+      return undefined;
+    }
+    if (broken === 'watch') {
+      if (upper !== 'MULTI') return undefined; // reads between WATCH and MULTI may run
+      this.#broken = 'discarding';
+    }
+    if (upper === 'EXEC') this.#broken = undefined;
+    if (broken === 'multi') {
+      return Promise.reject(
+        new ConnectionLostError(
+          `${upper} was not sent: its transaction's connection was lost before EXEC, so none of it ran`,
+          false,
+        ),
+      );
+    }
+    return Promise.reject(new WatchVariableError());
+  }
+
+  /**
    * Queues a command for the next connection, within the queue's bounds, or refuses it. It waits at
    * most `offlineTimeout`, or the call's own `timeout` if shorter, and leaves the queue at once
    * when the call's `signal` aborts: either way it was never sent.
@@ -288,7 +349,16 @@ export class Link {
         new ConnectionLostError(`${command} was not sent: ${label} is reconnecting`, false),
       );
     }
-    const bytes = sizeOf(command, args);
+    // Checked now as the connection would check it, so a bad argument is refused at once and a
+    // batch learns synchronously (through [kSent]) that it was not accepted.
+    let bytes = 0;
+    try {
+      this.#writer.write(commandName(command), args);
+      for (const chunk of this.#writer.take()) bytes += chunk.length;
+    } catch (err) {
+      this.#writer.clear();
+      return Promise.reject(err);
+    }
     if (this.#queue.length >= maxQueued || this.#queuedBytes + bytes > maxQueuedBytes) {
       return Promise.reject(
         new QueueFullError(
@@ -325,6 +395,7 @@ export class Link {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#queue.push(waiting);
       this.#queuedBytes += bytes;
+      this.#sentBefore++;
     });
   }
 
@@ -376,6 +447,7 @@ export class Link {
       return;
     }
     this.#db = conn.db;
+    this.#broken = conn.blockAtClose;
     publish(onLost, {
       address: this.#config.label,
       epoch,
@@ -433,6 +505,7 @@ export class Link {
 
   /** Makes `conn` the current connection and sends it everything that waited, in order. */
   #adopt(conn: RedisConnection): void {
+    this.#sentBefore += this.#conn[kSent];
     this.#conn = conn;
     this.#epoch++;
     this.#state = 'ready';
@@ -470,15 +543,4 @@ export class Link {
 /** Publishes on a diagnostics channel only when someone listens (no object built otherwise). */
 function publish(channel: diagnostics.Channel, message: object): void {
   if (channel.hasSubscribers) channel.publish(message);
-}
-
-/** What a queued command costs the byte bound: its name and arguments as sent. */
-function sizeOf(command: string, args: readonly unknown[]): number {
-  let bytes = command.length;
-  for (const arg of args) {
-    if (typeof arg === 'string') bytes += Buffer.byteLength(arg);
-    else if (Buffer.isBuffer(arg)) bytes += arg.length;
-    else bytes += 24; // numbers and anything the connection will refuse
-  }
-  return bytes;
 }

@@ -10,6 +10,7 @@ import {
   QueueFullError,
   type Redis,
   TimeoutError,
+  WatchVariableError,
 } from '../../lib';
 import { commandCalls } from '../helpers/commandstats';
 import { type RedisServer, startRedis } from '../helpers/redis-server';
@@ -87,6 +88,20 @@ describe('reconnecting client (createRedis with reconnect)', function () {
     });
   });
 
+  it('runs a transaction sent while reconnecting, each command with its own EXEC item', async () => {
+    const redis = await client();
+    await server.kill();
+    await eventually(async () => redis.state === 'reconnecting');
+    const tx = redis.multiExec();
+    const set = tx.set('tx:a', '1');
+    const incr = tx.incr('tx:n');
+    const get = tx.get('tx:a');
+    const done = tx.execute();
+    await server.restart();
+    await done;
+    expect([await set, await incr, await get]).to.deep.equal([true, 1, '1']);
+  });
+
   it('rejects a written command with maybeExecuted and never resends it', async () => {
     const redis = await client();
     // Its one connection is busy once BLPOP is sent: ask for the id first.
@@ -131,6 +146,46 @@ describe('reconnecting client (createRedis with reconnect)', function () {
     expect(redis.connection).to.not.equal(first);
     expect(redis.connection?.closed).to.equal(false);
     expect(first?.closed).to.equal(true);
+  });
+
+  it('a WATCH lost with its connection aborts the transaction it guarded: nothing of it runs', async () => {
+    const redis = await client();
+    await redis.set('watched', 'before');
+    await redis.watch('watched');
+    await killConnectionOf(redis, admin);
+    await eventually(async () => (await redis.ping().catch(() => 'lost')) === 'PONG');
+    const tx = redis.multiExec();
+    const set = tx.set('watched', 'unguarded');
+    const error = await rejectionOf(tx.execute());
+    expect(error).to.be.instanceOf(WatchVariableError);
+    expect(await rejectionOf(set)).to.be.instanceOf(WatchVariableError);
+    expect(await admin.get('watched')).to.equal('before');
+    // The block is over: the next transaction runs.
+    const again = redis.multiExec();
+    void again.set('watched', 'after');
+    await again.execute();
+    expect(await admin.get('watched')).to.equal('after');
+  });
+
+  it('a MULTI lost with its connection: the rest of that transaction is refused, unsent', async () => {
+    const redis = await client();
+    const id = await redis.clientId(); // inside MULTI it would only be QUEUED
+    const multi = redis.call('MULTI');
+    const queuedSet = redis.call('SET', 'tx', 'first');
+    await multi;
+    await queuedSet;
+    const first = redis.connection;
+    await admin.call('CLIENT', 'KILL', 'ID', id);
+    await eventually(async () => first?.closed === true);
+    // Sent after the loss, but still part of the transaction the caller opened.
+    const laterSet = rejectionOf(redis.call('SET', 'tx', 'second'));
+    const exec = rejectionOf(redis.call('EXEC'));
+    for (const error of [await laterSet, await exec]) {
+      expect(error).to.be.instanceOf(ConnectionLostError);
+      expect((error as ConnectionLostError).maybeExecuted).to.equal(false);
+    }
+    expect(await admin.exists('tx')).to.equal(0);
+    expect(await redis.set('tx', 'third')).to.equal(true); // after EXEC, commands run again
   });
 
   it('INCR traffic across kills: acknowledged ≤ final ≤ acknowledged + maybeExecuted', async () => {
