@@ -22,7 +22,7 @@ export { Reader, PushReply, MAX_DEPTH, MAX_BULK_LENGTH } from './protocol/reader
 export type { Reply, ReaderLike, ReaderConstructor, ReaderOptions } from './protocol/reader';
 export { Channel, Receiver } from './pubsub';
 export { ContextRedis, createRedis, createRedisPool, Redis } from './redis';
-export type { RedisOptions } from './redis';
+export type { RedisOptions, TransactionOptions } from './redis';
 export type { ReconnectingOptions } from './link/options';
 export type { ReconnectOptions } from './link/backoff';
 export type { LinkState, LostEvent, ReadyEvent, ReconnectingEvent } from './link/link';

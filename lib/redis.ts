@@ -23,7 +23,8 @@ import { Commands, invalid, isInteger, isOk, outOfRange } from './commands/base'
 import { type AllCommands, COMMAND_GROUPS, mixCommands } from './commands';
 import { guardOwnMethods } from './commands/guard';
 import { MultiExec, Pipeline } from './transaction';
-import { RedisError } from './errors';
+import { PipelineError, RedisError, WatchVariableError } from './errors';
+import { optionsError } from './strict';
 
 export { COMMAND_GROUPS, mixCommands } from './commands';
 
@@ -186,6 +187,48 @@ export class Redis<S = Buffer> extends Commands<S> {
     if (!isPool(this.#target)) return new ContextRedis<S>(this.#target, undefined, this.#connect);
     const conn = await this.#target.acquire(options);
     return new ContextRedis<S>(conn, this.#target, this.#connect);
+  }
+
+  /**
+   * Runs `fn` as an optimistic transaction and runs it again when it failed without effect: on a
+   * WATCH abort (another client changed a watched key) or on a failure that proves nothing ran
+   * (`maybeExecuted: false`, such as a lost WATCH on a reconnecting client). A failure that may
+   * have run (`maybeExecuted: true`: EXEC was written and the connection lost) is never rerun.
+   * `fn` gets an exclusive client (see {@link acquire}), given back after each attempt; it should
+   * WATCH, read, and write only through `multiExec()`, since a write outside it would run again.
+   *
+   * ```ts
+   * const total = await redis.transaction(async (r) => {
+   *   await r.watch('balance');
+   *   const balance = Number(await r.get('balance'));
+   *   const tx = r.multiExec();
+   *   tx.set('balance', balance - 10);
+   *   await tx.execute();
+   *   return balance - 10;
+   * });
+   * ```
+   */
+  async transaction<T>(
+    fn: (r: ContextRedis<S>) => Promise<T>,
+    options?: TransactionOptions,
+  ): Promise<T> {
+    const refusal = optionsError('transaction()', options, TRANSACTION_KEYS);
+    if (refusal !== undefined) throw refusal;
+    if (typeof fn !== 'function') throw new TypeError('transaction() takes a function');
+    const attempts = options?.attempts ?? 3;
+    if (!Number.isSafeInteger(attempts))
+      throw new TypeError('transaction() attempts must be an integer');
+    if (attempts < 1) throw new RangeError('transaction() attempts must be ≥ 1');
+    for (let attempt = 1; ; attempt++) {
+      const context = await this.acquire();
+      try {
+        return await fn(context);
+      } catch (err) {
+        if (attempt >= attempts || !nothingRan(err)) throw err;
+      } finally {
+        await context.release();
+      }
+    }
   }
 
   /** QUIT: closes the connection (a pool: closes it) once the server agreed. */
@@ -398,6 +441,24 @@ export async function createRedisPool(
   const config = resolveConfig(address, connection, 'createRedisPool()');
   // A dedicated connection (MONITOR) opens on the pool's current db, within the connect timeout.
   return new Redis(pool, () => openConnection({ ...config, db: pool.db }));
+}
+
+/** Options of {@link Redis.transaction}. */
+export interface TransactionOptions {
+  /** How many times `fn` may run in all: an integer ≥ 1. Default 3. */
+  attempts?: number;
+}
+
+const TRANSACTION_KEYS: ReadonlySet<string> = new Set<keyof TransactionOptions>(['attempts']);
+
+/**
+ * Whether a failed transaction attempt had no effect: a WATCH abort, an error that says it did
+ * not run, or a failed batch all of whose commands say so.
+ */
+function nothingRan(err: unknown): boolean {
+  if (err instanceof WatchVariableError) return true;
+  if (err instanceof PipelineError) return err.errors.length > 0 && err.errors.every(nothingRan);
+  return (err as { maybeExecuted?: unknown } | null)?.maybeExecuted === false;
 }
 
 const RELEASED = 'this context was released: its connection may be serving someone else';

@@ -117,9 +117,10 @@ const K40: Keys = new Set([
   'signal',
   'timeout',
 ]);
-const K41: Keys = new Set(['approximate', 'id', 'limit', 'maxlen', 'minid', 'nomkstream']);
-const K42: Keys = new Set(['count', 'encoding', 'justid', 'signal', 'timeout']);
-const K43: Keys = new Set([
+const K41: Keys = new Set(['attempts']);
+const K42: Keys = new Set(['approximate', 'id', 'limit', 'maxlen', 'minid', 'nomkstream']);
+const K43: Keys = new Set(['count', 'encoding', 'justid', 'signal', 'timeout']);
+const K44: Keys = new Set([
   'encoding',
   'force',
   'idle',
@@ -130,22 +131,22 @@ const K43: Keys = new Set([
   'time',
   'timeout',
 ]);
-const K44: Keys = new Set(['entriesRead', 'mkstream']);
-const K45: Keys = new Set(['entriesRead']);
-const K46: Keys = new Set(['count', 'encoding', 'full', 'signal', 'timeout']);
-const K47: Keys = new Set(['consumer', 'idle']);
-const K48: Keys = new Set(['block', 'count', 'encoding', 'signal', 'timeout']);
-const K49: Keys = new Set(['block', 'count', 'encoding', 'noack', 'signal', 'timeout']);
-const K50: Keys = new Set(['entriesAdded', 'maxDeletedId']);
-const K51: Keys = new Set(['approximate', 'limit', 'maxlen', 'minid']);
-const K52: Keys = new Set(['changed', 'compare', 'exist', 'incr']);
-const K53: Keys = new Set(['exclude']);
-const K54: Keys = new Set(['encoding', 'signal', 'timeout', 'withScores']);
-const K55: Keys = new Set(['aggregate', 'encoding', 'signal', 'timeout', 'weights', 'withScores']);
-const K56: Keys = new Set(['aggregate', 'weights']);
-const K57: Keys = new Set(['includeMax', 'includeMin']);
-const K58: Keys = new Set(['count', 'encoding', 'signal', 'timeout', 'withScores']);
-const K59: Keys = new Set([
+const K45: Keys = new Set(['entriesRead', 'mkstream']);
+const K46: Keys = new Set(['entriesRead']);
+const K47: Keys = new Set(['count', 'encoding', 'full', 'signal', 'timeout']);
+const K48: Keys = new Set(['consumer', 'idle']);
+const K49: Keys = new Set(['block', 'count', 'encoding', 'signal', 'timeout']);
+const K50: Keys = new Set(['block', 'count', 'encoding', 'noack', 'signal', 'timeout']);
+const K51: Keys = new Set(['entriesAdded', 'maxDeletedId']);
+const K52: Keys = new Set(['approximate', 'limit', 'maxlen', 'minid']);
+const K53: Keys = new Set(['changed', 'compare', 'exist', 'incr']);
+const K54: Keys = new Set(['exclude']);
+const K55: Keys = new Set(['encoding', 'signal', 'timeout', 'withScores']);
+const K56: Keys = new Set(['aggregate', 'encoding', 'signal', 'timeout', 'weights', 'withScores']);
+const K57: Keys = new Set(['aggregate', 'weights']);
+const K58: Keys = new Set(['includeMax', 'includeMin']);
+const K59: Keys = new Set(['count', 'encoding', 'signal', 'timeout', 'withScores']);
+const K60: Keys = new Set([
   'count',
   'encoding',
   'includeMax',
@@ -154,7 +155,7 @@ const K59: Keys = new Set([
   'signal',
   'timeout',
 ]);
-const K60: Keys = new Set([
+const K61: Keys = new Set([
   'count',
   'encoding',
   'exclude',
@@ -163,7 +164,7 @@ const K60: Keys = new Set([
   'timeout',
   'withScores',
 ]);
-const K61: Keys = new Set([
+const K62: Keys = new Set([
   'byLex',
   'byScore',
   'count',
@@ -476,6 +477,7 @@ export const SIGNATURES: Readonly<Record<string, Signature>> = {
   swapdb: [2], // Redis
   time: [0], // ServerCommands
   touch: [null], // GenericCommands
+  transaction: [2, false, [[1, 'options', K41]]], // Redis
   ttl: [1], // GenericCommands
   type: [1], // GenericCommands
   unlink: [null], // GenericCommands
@@ -485,64 +487,64 @@ export const SIGNATURES: Readonly<Record<string, Signature>> = {
   waitClosed: [0], // Redis
   watch: [null], // Redis
   xack: [null], // StreamCommands
-  xadd: [3, false, [[2, 'options', K41]]], // StreamCommands
-  xautoclaim: [6, false, [[5, 'options', K42]]], // StreamCommands
-  xclaim: [6, false, [[5, 'options', K43]]], // StreamCommands
+  xadd: [3, false, [[2, 'options', K42]]], // StreamCommands
+  xautoclaim: [6, false, [[5, 'options', K43]]], // StreamCommands
+  xclaim: [6, false, [[5, 'options', K44]]], // StreamCommands
   xdel: [null], // StreamCommands
-  xgroupCreate: [4, false, [[3, 'options', K44]]], // StreamCommands
+  xgroupCreate: [4, false, [[3, 'options', K45]]], // StreamCommands
   xgroupCreateconsumer: [3], // StreamCommands
   xgroupDelconsumer: [3], // StreamCommands
   xgroupDestroy: [2], // StreamCommands
-  xgroupSetid: [4, false, [[3, 'options', K45]]], // StreamCommands
+  xgroupSetid: [4, false, [[3, 'options', K46]]], // StreamCommands
   xinfoConsumers: [2], // StreamCommands
   xinfoGroups: [1], // StreamCommands
-  xinfoStream: [2, false, [[1, 'options', K46]]], // StreamCommands
+  xinfoStream: [2, false, [[1, 'options', K47]]], // StreamCommands
   xlen: [1], // StreamCommands
   xpending: [2], // StreamCommands
-  xpendingRange: [6, false, [[5, 'options', K47]]], // StreamCommands
+  xpendingRange: [6, false, [[5, 'options', K48]]], // StreamCommands
   xrange: [4, false, [[3, 'options', K4]]], // StreamCommands
-  xread: [2, false, [[1, 'options', K48]]], // StreamCommands
-  xreadGroup: [4, false, [[3, 'options', K49]]], // StreamCommands
+  xread: [2, false, [[1, 'options', K49]]], // StreamCommands
+  xreadGroup: [4, false, [[3, 'options', K50]]], // StreamCommands
   xrevrange: [4, false, [[3, 'options', K4]]], // StreamCommands
-  xsetid: [3, false, [[2, 'options', K50]]], // StreamCommands
-  xtrim: [2, false, [[1, 'options', K51]]], // StreamCommands
+  xsetid: [3, false, [[2, 'options', K51]]], // StreamCommands
+  xtrim: [2, false, [[1, 'options', K52]]], // StreamCommands
   zadd: [
     4,
     false,
     [
-      [2, 'memberOrOptions', K52, true],
-      [3, 'lastOptions', K52],
+      [2, 'memberOrOptions', K53, true],
+      [3, 'lastOptions', K53],
     ],
   ], // SortedSetCommands
   zcard: [1], // SortedSetCommands
-  zcount: [4, false, [[3, 'options', K53]]], // SortedSetCommands
-  zdiff: [2, false, [[1, 'options', K54]]], // SortedSetCommands
+  zcount: [4, false, [[3, 'options', K54]]], // SortedSetCommands
+  zdiff: [2, false, [[1, 'options', K55]]], // SortedSetCommands
   zdiffstore: [2], // SortedSetCommands
   zincrby: [3], // SortedSetCommands
-  zinter: [2, false, [[1, 'options', K55]]], // SortedSetCommands
+  zinter: [2, false, [[1, 'options', K56]]], // SortedSetCommands
   zintercard: [2, false, [[1, 'options', K38]]], // SortedSetCommands
-  zinterstore: [3, false, [[2, 'options', K56]]], // SortedSetCommands
-  zlexcount: [4, false, [[3, 'options', K57]]], // SortedSetCommands
+  zinterstore: [3, false, [[2, 'options', K57]]], // SortedSetCommands
+  zlexcount: [4, false, [[3, 'options', K58]]], // SortedSetCommands
   zmpop: [3, false, [[2, 'options', K4]]], // SortedSetCommands
   zmscore: [2], // SortedSetCommands
   zpopmax: [3, false, [[2, 'options', K3]]], // SortedSetCommands
   zpopmin: [3, false, [[2, 'options', K3]]], // SortedSetCommands
-  zrandmember: [2, false, [[1, 'options', K58]]], // SortedSetCommands
-  zrange: [4, false, [[3, 'options', K54]]], // SortedSetCommands
-  zrangebylex: [4, false, [[3, 'options', K59]]], // SortedSetCommands
-  zrangebyscore: [4, false, [[3, 'options', K60]]], // SortedSetCommands
-  zrangestore: [5, false, [[4, 'options', K61]]], // SortedSetCommands
+  zrandmember: [2, false, [[1, 'options', K59]]], // SortedSetCommands
+  zrange: [4, false, [[3, 'options', K55]]], // SortedSetCommands
+  zrangebylex: [4, false, [[3, 'options', K60]]], // SortedSetCommands
+  zrangebyscore: [4, false, [[3, 'options', K61]]], // SortedSetCommands
+  zrangestore: [5, false, [[4, 'options', K62]]], // SortedSetCommands
   zrank: [2], // SortedSetCommands
   zrem: [null], // SortedSetCommands
-  zremrangebylex: [4, false, [[3, 'options', K57]]], // SortedSetCommands
+  zremrangebylex: [4, false, [[3, 'options', K58]]], // SortedSetCommands
   zremrangebyrank: [3], // SortedSetCommands
-  zremrangebyscore: [4, false, [[3, 'options', K53]]], // SortedSetCommands
-  zrevrange: [4, false, [[3, 'options', K54]]], // SortedSetCommands
-  zrevrangebylex: [4, false, [[3, 'options', K59]]], // SortedSetCommands
-  zrevrangebyscore: [4, false, [[3, 'options', K60]]], // SortedSetCommands
+  zremrangebyscore: [4, false, [[3, 'options', K54]]], // SortedSetCommands
+  zrevrange: [4, false, [[3, 'options', K55]]], // SortedSetCommands
+  zrevrangebylex: [4, false, [[3, 'options', K60]]], // SortedSetCommands
+  zrevrangebyscore: [4, false, [[3, 'options', K61]]], // SortedSetCommands
   zrevrank: [2], // SortedSetCommands
   zscan: [3, false, [[2, 'options', K26]]], // SortedSetCommands
   zscore: [2], // SortedSetCommands
-  zunion: [2, false, [[1, 'options', K55]]], // SortedSetCommands
-  zunionstore: [3, false, [[2, 'options', K56]]], // SortedSetCommands
+  zunion: [2, false, [[1, 'options', K56]]], // SortedSetCommands
+  zunionstore: [3, false, [[2, 'options', K57]]], // SortedSetCommands
 };
