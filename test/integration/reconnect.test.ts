@@ -285,6 +285,15 @@ describe('reconnecting client (createRedis with reconnect)', function () {
     expect(redis.state).to.equal('closed');
   });
 
+  it('quit() ends the client without a reconnect', async () => {
+    const redis = await client();
+    expect(await redis.quit()).to.equal('OK');
+    expect(redis.state).to.equal('closed');
+    await new Promise((resolve) => setTimeout(resolve, 150)); // longer than the backoff's cap
+    expect(redis.state).to.equal('closed');
+    expect((await admin.clientList()).length).to.equal(1); // only admin is connected
+  });
+
   it('without reconnect, a lost connection closes the client, as in round 1', async () => {
     const redis = await createRedis(server.url, { encoding: 'utf8' });
     opened.push(redis);
