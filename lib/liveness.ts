@@ -151,7 +151,7 @@ export function decide(s: LivenessSettings, o: Observed): { due: Due; at: number
   const poll = s.interval === 0 ? Infinity : o.now + s.interval;
   if (s.stall === Infinity) return { due: Due.Wait, at: poll };
   const base = o.quietSince + s.stall;
-  if (o.now < base) return { due: Due.Wait, at: base };
+  if (o.now < base) return { due: Due.Wait, at: Math.min(base, poll) };
   const stretched = o.stretched();
   if (o.now >= stretched) return { due: Due.Stalled, at: base };
   // A blocking or long-timeout command is still within its own time: look again then, or sooner.
@@ -180,8 +180,12 @@ export class Liveness {
   /** Commands whose own time is longer than the stall timeout: when they were sent, and that time. */
   readonly #stretch = new WeakMap<Pending, { at: number; ms: number }>();
   readonly #onTimer = (): void => this.#check();
+  /** The PING was answered (any reply proves the server is there): idle time counts from now. */
   readonly #answered = (): void => {
     this.#pingAt = -1;
+    if (this.#stopped) return;
+    clearTimeout(this.#timer);
+    this.#arm(this.quietSince + this.#settings.interval);
   };
   readonly #stretched = (): number => this.#latestStretched();
 

@@ -75,11 +75,12 @@ describe('liveness', () => {
     it('declares a stall when commands are pending and nothing was read for stallTimeout', () => {
       const busy = { pending: 3, quietSince: 10 };
       expect(decide(SETTINGS, seen(1009, busy))).to.deep.equal({ due: Due.Wait, at: 1010 });
+      expect(decide({ ...SETTINGS, interval: 0 }, seen(9, busy)).at).to.equal(1010);
       expect(decide(SETTINGS, seen(1010, busy)).due).to.equal(Due.Stalled);
     });
 
-    it('does not PING a busy connection, however long it has been quiet', () => {
-      expect(decide(SETTINGS, seen(500, { pending: 1 })).due).to.equal(Due.Wait);
+    it('does not PING a busy connection, but looks again an interval later to catch it idle', () => {
+      expect(decide(SETTINGS, seen(500, { pending: 1 }))).to.deep.equal({ due: Due.Wait, at: 600 });
     });
 
     it('never declares a stall when stallTimeout is off, but polls for idleness', () => {
