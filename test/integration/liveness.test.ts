@@ -138,6 +138,18 @@ describe('liveness: health check and stall detector', function () {
       expectDeclaredDead(conn.closeReason, 'health check failed');
     });
 
+    it('sends no PING while messages keep arriving on a subscribed connection: it is not idle', async () => {
+      const conn = await connect({ healthCheckInterval: 300, healthCheckTimeout: 1000 });
+      const name = uniqueKey('stream');
+      await conn.executePubsub('SUBSCRIBE', name);
+      const before = await commandCalls(admin, 'ping');
+      for (let i = 0; i < 80; i++) {
+        await admin.publish(name, String(i));
+        await sleep(10);
+      }
+      expect((await commandCalls(admin, 'ping')) - before).to.equal(0);
+    });
+
     it('sends no PING inside MULTI: the transaction gets exactly its own commands', async () => {
       const conn = await connect({ encoding: 'utf8', healthCheckInterval: 10 });
       const key = uniqueKey('multi');
@@ -183,6 +195,24 @@ describe('liveness: health check and stall detector', function () {
         expectDeclaredDead(err, 'stalled: 2 command(s) pending');
       }
       expect(conn.closed).to.equal(true);
+    });
+
+    it('is never a stall while replies keep coming, however long the connection stays busy', async () => {
+      const conn = await connect({ healthCheckInterval: 0, stallTimeout: 150 });
+      const end = Date.now() + 600;
+      // Ten callers, each sending its next command as soon as its reply came: never idle.
+      const caller = async (): Promise<void> => {
+        while (Date.now() < end) await conn.execute('INCR', uniqueKey('busy'));
+      };
+      await Promise.all(Array.from({ length: 10 }, caller));
+      expect(conn.closed).to.equal(false);
+    });
+
+    it('counts silence from when the connection turned busy, not from its last read long ago', async () => {
+      const conn = await connect({ healthCheckInterval: 0, stallTimeout: 300 });
+      await sleep(400); // idle: no reads
+      expect(await conn.execute('DEBUG', 'SLEEP', '0.1')).to.deep.equal('OK');
+      expect(conn.closed).to.equal(false);
     });
 
     it('bounds a slow command sent without a timeout (DEBUG SLEEP), as documented', async () => {
