@@ -2,6 +2,7 @@
 // stays open (the kernel still accepts our bytes, nothing answers), exactly the half-open case the
 // health check and the stall detector exist for. Short intervals keep the tests fast; they assert
 // the close error and its cause, never how long it took.
+import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import {
@@ -182,6 +183,25 @@ describe('liveness: health check and stall detector', function () {
       expect(conn.closed).to.equal(false);
       thaw();
       expect(await conn.execute('PING')).to.equal('PONG');
+    });
+  });
+
+  describe('TCP keepalive', () => {
+    it('is on, with probes after 30 s of idleness rather than the OS default (Linux: read with ss)', async function () {
+      const conn = await connect({ encoding: 'utf8' });
+      const info = String(await conn.execute('CLIENT', 'INFO'));
+      const localPort = /\baddr=[\d.]+:(\d+)/.exec(info)?.[1];
+      let out: string;
+      try {
+        out = execFileSync('ss', ['-tnoH', 'state', 'established', `( sport = :${localPort} )`], {
+          encoding: 'utf8',
+        });
+      } catch {
+        this.skip(); // no ss on this machine
+      }
+      const timer = /timer:\(keepalive,(\d+)sec/.exec(out);
+      expect(timer, out).not.to.equal(null);
+      expect(Number(timer?.[1])).to.be.at.most(30);
     });
   });
 
