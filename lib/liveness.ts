@@ -175,6 +175,8 @@ export class Liveness {
   readonly #settings: LivenessSettings;
   readonly #host: LivenessHost;
   #timer: NodeJS.Timeout | undefined = undefined;
+  /** When the timer fires (performance.now() time); Infinity when none is armed. */
+  #timerAt = Infinity;
   #stopped = false;
   #pingAt = -1;
   /** Commands whose own time is longer than the stall timeout: when they were sent, and that time. */
@@ -184,8 +186,8 @@ export class Liveness {
   readonly #answered = (): void => {
     this.#pingAt = -1;
     if (this.#stopped) return;
-    clearTimeout(this.#timer);
-    this.#arm(this.quietSince + this.#settings.interval);
+    // Commands may have queued behind the PING: the stall check may be due before the next PING.
+    this.#arm(this.quietSince + Math.min(this.#settings.interval, this.#settings.stall));
   };
   readonly #stretched = (): number => this.#latestStretched();
 
@@ -204,9 +206,9 @@ export class Liveness {
   /** The connection went from idle to busy: the stall clock starts now, unless a read restarts it. */
   busy(): void {
     this.quietSince = performance.now();
-    if (this.#timer === undefined && this.#settings.stall !== Infinity) {
-      this.#arm(this.quietSince + this.#settings.stall);
-    }
+    // Usually the timer is due sooner (the idle interval is shorter): then this costs nothing.
+    const at = this.quietSince + this.#settings.stall;
+    if (at < this.#timerAt) this.#arm(at);
   }
 
   /**
@@ -226,10 +228,16 @@ export class Liveness {
     this.#stopped = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#timerAt = Infinity;
   }
 
+  /** (Re)arms the one timer to fire at `at` (Infinity: disarms it). */
   #arm(at: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
     if (this.#stopped || at === Infinity) return;
+    this.#timerAt = at;
     const delay = Math.min(MAX_TIMER_DELAY, Math.max(1, Math.ceil(at - performance.now())));
     // unref: a connection's own socket decides whether the process stays alive, not its checks.
     this.#timer = setTimeout(this.#onTimer, delay).unref();
@@ -237,6 +245,7 @@ export class Liveness {
 
   #check(): void {
     this.#timer = undefined;
+    this.#timerAt = Infinity;
     const host = this.#host;
     if (this.#stopped || host.socket.destroyed) return;
     const now = performance.now();

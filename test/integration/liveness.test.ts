@@ -217,6 +217,13 @@ describe('liveness: health check and stall detector', function () {
       expect(conn.closed).to.equal(true);
     });
 
+    it('is checked on time even when the health check interval is much longer', async () => {
+      const conn = await connect({ healthCheckInterval: 600_000, stallTimeout: 200 });
+      freeze();
+      const err = await within(rejectionOf(conn.execute('GET', 'a')), 'rejected');
+      expectDeclaredDead(err, 'stalled');
+    });
+
     it('is never a stall while replies keep coming, however long the connection stays busy', async () => {
       const conn = await connect({ healthCheckInterval: 0, stallTimeout: 150 });
       const end = Date.now() + 600;
