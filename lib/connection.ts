@@ -199,7 +199,7 @@ export class RedisConnection {
 
   /**
    * Commands sent and not answered yet, cancelled ones included (their replies are still coming):
-   * the connection's load.
+   * the connection's load. An internal health-check PING is not counted.
    */
   get inFlight(): number {
     return this.#pending.length - this.#liveness.pinging;

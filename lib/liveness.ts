@@ -20,11 +20,11 @@ import type { Outbox } from './socket';
 
 const debug = createDebug('redmux:liveness');
 
-/** Default {@link ConnectionOptions.healthCheckInterval}, milliseconds. */
+/** Default `healthCheckInterval` (ConnectionOptions), milliseconds. */
 export const DEFAULT_HEALTH_CHECK_INTERVAL = 5000;
-/** Default {@link ConnectionOptions.healthCheckTimeout}, milliseconds. */
+/** Default `healthCheckTimeout` (ConnectionOptions), milliseconds. */
 export const DEFAULT_HEALTH_CHECK_TIMEOUT = 2000;
-/** Default {@link ConnectionOptions.stallTimeout}, milliseconds. */
+/** Default `stallTimeout` (ConnectionOptions), milliseconds. */
 export const DEFAULT_STALL_TIMEOUT = 15_000;
 /** Added to a blocking command's own server timeout before its silence counts as a stall. */
 export const BLOCKING_GRACE = 1000;
@@ -117,6 +117,7 @@ export const enum Due {
 
 /** What the timer looks at when it fires; see {@link decide}. */
 export interface Observed {
+  /** performance.now() as the timer fired. */
   now: number;
   /** Start of the current silence: the last read, or when the connection went from idle to busy. */
   quietSince: number;
@@ -224,6 +225,7 @@ export class Liveness {
     if (ms > this.#settings.stall) this.#stretch.set(slot, { at: performance.now(), ms });
   }
 
+  /** Disarms the timer for good (the socket closed). */
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);

@@ -11,6 +11,7 @@
  */
 import { isIP } from 'node:net';
 import type * as tls from 'node:tls';
+import { MAX_TIMER_DELAY } from './liveness';
 import type { ReaderConstructor } from './protocol/reader';
 import { optionsError } from './strict';
 
@@ -568,14 +569,13 @@ function checkTimeout(timeout: number, label: string): number {
   return timeout;
 }
 
-/** The longest delay a Node timer takes (2^31 − 1 ms): longer ones fire at once. */
-const MAX_MILLIS = 2 ** 31 - 1;
-
-/** A liveness setting: a finite number of milliseconds from `min` (0: the check is off) to MAX_MILLIS. */
+/** A liveness setting: a finite number of milliseconds from `min` (0: the check is off) to MAX_TIMER_DELAY. */
 function checkMillis(ms: number, label: string, min: 0 | 1): number {
-  if (!Number.isFinite(ms) || (min === 0 ? ms < 0 : ms <= 0) || ms > MAX_MILLIS) {
+  if (!Number.isFinite(ms) || (min === 0 ? ms < 0 : ms <= 0) || ms > MAX_TIMER_DELAY) {
     const range = min === 0 ? 'from 0 (off)' : 'greater than 0 and';
-    throw new RangeError(`${label} must be a number of milliseconds ${range} up to ${MAX_MILLIS}`);
+    throw new RangeError(
+      `${label} must be a number of milliseconds ${range} up to ${MAX_TIMER_DELAY}`,
+    );
   }
   return ms;
 }
