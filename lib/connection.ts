@@ -8,7 +8,6 @@
 import * as net from 'node:net';
 import createDebug from 'debug';
 import Denque from 'denque';
-import { isBlocking } from './command-flags';
 import { connect } from './connect';
 import { armDeadline } from './deadline';
 import {
@@ -28,6 +27,7 @@ import {
   describeAddress,
   resolveConfig,
 } from './options';
+import { Liveness, livenessSettings, serverWait } from './liveness';
 import { type Arg, type CommandName, commandName } from './protocol/encoder';
 import { PushReply, Reader, type ReaderLike, type Reply } from './protocol/reader';
 import { type Inbox, Outbox } from './socket';
@@ -126,6 +126,7 @@ export class RedisConnection {
     slot.reject = reject;
   };
   readonly #subscriptions = new Subscriptions();
+  readonly #liveness: Liveness;
 
   /** @internal */
   [kRelease]: (() => Promise<void>) | undefined = undefined;
@@ -151,6 +152,13 @@ export class RedisConnection {
       socket.remotePort ?? Number(config.port),
     ];
     this.#closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
+    this.#liveness = new Liveness(livenessSettings(config), {
+      socket,
+      outbox: this.#outbox,
+      pending: this.#pending,
+      state: this.#state,
+      monitoring: () => this.#monitoring,
+    });
     inbox.attach((chunk) => this.#onData(chunk));
     // Replies that arrived before the end still answer their commands (see #readReplies).
     socket.on('error', (err: Error) => {
@@ -208,10 +216,10 @@ export class RedisConnection {
 
   /**
    * Commands sent and not answered yet, cancelled ones included (their replies are still coming):
-   * the connection's load.
+   * the connection's load. An internal health-check PING is not counted.
    */
   get inFlight(): number {
-    return this.#pending.length;
+    return this.#pending.length - this.#liveness.pinging;
   }
 
   /** True from a WATCH until the EXEC, DISCARD, UNWATCH or RESET that ends it (as sent). */
@@ -403,23 +411,21 @@ export class RedisConnection {
     this.#settling = null;
     this.#state.track(slot, upper, args);
     if (channels !== undefined) slot.more().channels = channels;
+    const wait = serverWait(upper, args); // undefined: not a blocking command
     if (options !== undefined) {
-      this.#arm(slot, options.timeout ?? this.#defaultTimeout(upper, args), options.signal);
-    } else if (this.#commandTimeout !== undefined && !isBlocking(upper, args)) {
+      const timeout = options.timeout ?? (wait === undefined ? this.#commandTimeout : undefined);
+      this.#arm(slot, timeout, options.signal);
+    } else if (this.#commandTimeout !== undefined && wait === undefined) {
       // The only cost of commandTimeout when unset: this branch, always taken the same way.
       this.#arm(slot, this.#commandTimeout, undefined);
     }
-    this.#pending.push(slot);
+    if (wait !== undefined || options?.timeout)
+      this.#liveness.stretch(slot, wait, options?.timeout);
+    // Going from idle to busy starts the stall clock: one comparison per command, no timer work.
+    if (this.#pending.push(slot) === 1) this.#liveness.busy();
     this.#sent++;
     if (debug.enabled) debug('%s: send %s (%d args)', this.#label, upper, args.length);
     return promise;
-  }
-
-  /** The client-wide deadline for a command without its own: none for blocking commands. */
-  #defaultTimeout(upper: string, args: readonly unknown[]): number | undefined {
-    return this.#commandTimeout === undefined || isBlocking(upper, args)
-      ? undefined
-      : this.#commandTimeout;
   }
 
   /** Wires a command's timeout and abort signal to settle it early. */
@@ -431,6 +437,7 @@ export class RedisConnection {
   }
 
   #onData(chunk: Buffer): void {
+    this.#liveness.quietSince = performance.now();
     try {
       this.#reader.feed(chunk);
     } catch (err) {

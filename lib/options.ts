@@ -11,6 +11,7 @@
  */
 import { isIP } from 'node:net';
 import type * as tls from 'node:tls';
+import { MAX_TIMER_DELAY } from './liveness';
 import type { ReaderConstructor } from './protocol/reader';
 import { optionsError } from './strict';
 
@@ -19,7 +20,7 @@ import { optionsError } from './strict';
  *
  * - a `[host, port]` tuple: `['localhost', 6379]`, `['::1', 6379]`;
  * - a Redis URL (any string containing `://`):
- *   - `redis://[[user]:[pass]@]host[:port][/db][?db=&password=&username=&encoding=&timeout=&commandTimeout=&name=]`
+ *   - `redis://[[user]:[pass]@]host[:port][/db][?db=&password=&username=&encoding=&timeout=&commandTimeout=&name=&healthCheckInterval=&healthCheckTimeout=&stallTimeout=]`
  *   - `rediss://…` — the same over TLS;
  *   - `unix://[[user]:[pass]@]/path/to.sock[?db=…]`;
  * - a `'host:port'` string, as ioredis and node-redis users write it: `'localhost:6379'`,
@@ -85,6 +86,30 @@ export interface ConnectionOptions {
    * requires. Default: none.
    */
   name?: string;
+  /**
+   * Health check, in milliseconds: a connection that has had nothing pending and has read nothing
+   * for this long is sent a PING (also while subscribed; never under MONITOR or inside MULTI). The
+   * PING is internal: it never takes a reply of yours, and commands sent meanwhile queue behind it.
+   * A finite number from 0 to 2^31−1; `0` turns the check off. Default 5000.
+   */
+  healthCheckInterval?: number;
+  /**
+   * How long a health-check PING may wait for its reply, in milliseconds. Past it the socket is
+   * destroyed: the connection closes with a ConnectionClosedError whose `cause` (a TimeoutError)
+   * says the health check failed, and every pending command rejects with it. A finite number
+   * greater than 0, at most 2^31−1. Default 2000.
+   */
+  healthCheckTimeout?: number;
+  /**
+   * Stall detector, in milliseconds: when commands are pending and nothing at all has been read
+   * for this long, the socket is destroyed as for a failed health check (the `cause` says it
+   * stalled). A longer `timeout` of a pending command, or a longer client-wide `commandTimeout`,
+   * stretches it, and so does a blocking command's own server timeout plus 1 s (BLPOP … 20: 21 s;
+   * timeout 0, blocking forever, exempts the connection while it is pending). It also bounds slow
+   * commands sent without a timeout (DEBUG SLEEP, a long Lua script…): raise it if yours are
+   * legitimately slower. A finite number from 0 to 2^31−1; `0` turns it off. Default 15000.
+   */
+  stallTimeout?: number;
 }
 
 /** Everything a connection needs, validated and with defaults applied. */
@@ -117,6 +142,12 @@ export interface ConnectionConfig {
   commandTimeout?: number;
   /** Client name to set with `CLIENT SETNAME` on connect; absent: none. */
   name?: string;
+  /** Idle time before a health PING, in milliseconds (0: off); absent: the default, 5000. */
+  healthCheckInterval?: number;
+  /** How long a health PING may wait for its reply, in milliseconds; absent: the default, 2000. */
+  healthCheckTimeout?: number;
+  /** Silence with commands pending that counts as a dead socket, in milliseconds (0: off); absent: the default, 15000. */
+  stallTimeout?: number;
 }
 
 /**
@@ -133,6 +164,9 @@ export const CONNECTION_OPTION_KEYS: Readonly<Record<keyof ConnectionOptions, tr
   timeout: true,
   commandTimeout: true,
   name: true,
+  healthCheckInterval: true,
+  healthCheckTimeout: true,
+  stallTimeout: true,
 };
 
 /** The keys of an option interface, from its compile-time-checked key record, as a Set. */
@@ -152,6 +186,9 @@ const URL_PARAMS = [
   'timeout',
   'commandTimeout',
   'name',
+  'healthCheckInterval',
+  'healthCheckTimeout',
+  'stallTimeout',
 ] as const;
 type UrlParam = (typeof URL_PARAMS)[number];
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
@@ -176,6 +213,9 @@ interface UrlSettings {
   timeout?: number;
   commandTimeout?: number;
   name?: string;
+  healthCheckInterval?: number;
+  healthCheckTimeout?: number;
+  stallTimeout?: number;
 }
 
 /**
@@ -223,6 +263,9 @@ export function resolveConfig(
   setIfDefined(config, 'timeout', url.timeout ?? opts.timeout);
   setIfDefined(config, 'commandTimeout', url.commandTimeout ?? opts.commandTimeout);
   setIfDefined(config, 'name', url.name ?? opts.name);
+  setIfDefined(config, 'healthCheckInterval', url.healthCheckInterval ?? opts.healthCheckInterval);
+  setIfDefined(config, 'healthCheckTimeout', url.healthCheckTimeout ?? opts.healthCheckTimeout);
+  setIfDefined(config, 'stallTimeout', url.stallTimeout ?? opts.stallTimeout);
   return config;
 }
 
@@ -361,6 +404,13 @@ function parseUrl(url: string): UrlSettings {
       case 'commandTimeout':
         settings.commandTimeout = castTimeout(value, label);
         break;
+      case 'healthCheckInterval':
+      case 'stallTimeout':
+        settings[key] = castMillis(value, label, 0);
+        break;
+      case 'healthCheckTimeout':
+        settings[key] = castMillis(value, label, 1);
+        break;
       case 'encoding':
         settings.encoding = checkEncoding(value, label);
         break;
@@ -430,6 +480,11 @@ function castTimeout(text: string, label: string): number {
   return checkTimeout(Number(text), label);
 }
 
+function castMillis(text: string, label: string, min: 0 | 1): number {
+  if (!DECIMAL.test(text)) throw new TypeError(`${label} must be a number of milliseconds`);
+  return checkMillis(Number(text), label, min);
+}
+
 // ─── Options ───────────────────────────────────────────────────────────────────────────────────
 
 /** Checks the value of each option; resolveConfig has already refused unknown keys. */
@@ -437,6 +492,10 @@ function checkOptions(options: ConnectionOptions | undefined): ConnectionOptions
   if (options === undefined) return {};
   const { db, username, password, ssl, encoding, parser, timeout, commandTimeout, name } =
     options as Record<keyof ConnectionOptions, unknown>;
+  const { healthCheckInterval, healthCheckTimeout, stallTimeout } = options as Record<
+    keyof ConnectionOptions,
+    unknown
+  >;
   const checked: ConnectionOptions = {};
   if (db !== undefined) checked.db = checkDb(expectNumber(db, 'options.db'), 'options.db');
   if (username !== undefined) {
@@ -478,6 +537,14 @@ function checkOptions(options: ConnectionOptions | undefined): ConnectionOptions
   }
   if (name !== undefined)
     checked.name = checkName(expectString(name, 'options.name'), 'options.name');
+  // 1: a health PING needs some time for its reply; 0 turns the other two off.
+  const millis = { healthCheckInterval: 0, healthCheckTimeout: 1, stallTimeout: 0 } as const;
+  const given = { healthCheckInterval, healthCheckTimeout, stallTimeout };
+  for (const key of Object.keys(millis) as Array<keyof typeof millis>) {
+    if (given[key] === undefined) continue;
+    const label = `options.${key}`;
+    checked[key] = checkMillis(expectNumber(given[key], label), label, millis[key]);
+  }
   return checked;
 }
 
@@ -500,6 +567,17 @@ function checkTimeout(timeout: number, label: string): number {
     throw new RangeError(`${label} must be a finite number of milliseconds greater than 0`);
   }
   return timeout;
+}
+
+/** A liveness setting: a finite number of milliseconds from `min` (0: the check is off) to MAX_TIMER_DELAY. */
+function checkMillis(ms: number, label: string, min: 0 | 1): number {
+  if (!Number.isFinite(ms) || (min === 0 ? ms < 0 : ms <= 0) || ms > MAX_TIMER_DELAY) {
+    const range = min === 0 ? 'from 0 (off)' : 'greater than 0 and';
+    throw new RangeError(
+      `${label} must be a number of milliseconds ${range} up to ${MAX_TIMER_DELAY}`,
+    );
+  }
+  return ms;
 }
 
 function checkEncoding(encoding: string, label: string): BufferEncoding {

@@ -19,6 +19,12 @@ const debug = createDebug('redmux:connection');
 const READ_BLOCK_SIZE = 64 * 1024;
 /** A block with less room than this left is retired: reads into a sliver would take more calls. */
 const MIN_READ_ROOM = 16 * 1024;
+/**
+ * TCP keepalive probes start after this much idle time (the OS default is often 2 hours). The
+ * health check and the stall detector find dead peers sooner; keepalive is what is left for a
+ * connection they exempt (a command blocking forever, MONITOR) and it keeps NAT entries alive.
+ */
+export const KEEPALIVE_DELAY = 30_000;
 
 /**
  * Where a socket from {@link openSocket} delivers what it reads. Bytes that arrive before a
@@ -186,8 +192,9 @@ export function openSocket(
     socket.once(event, () => {
       disarm();
       socket.off('error', onError);
+      // Commands are coalesced per event-loop turn already: Nagle would only add latency.
       socket.setNoDelay(true);
-      socket.setKeepAlive(true);
+      socket.setKeepAlive(true, KEEPALIVE_DELAY);
       resolve(socket);
     });
   });
