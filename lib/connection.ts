@@ -43,6 +43,13 @@ import {
 } from './pending';
 import type { Channel } from './pubsub';
 import {
+  DEFAULT_UNBLOCK_BUDGET,
+  executeAbortable,
+  hasDeadline,
+  type HelperSource,
+  kHelperSource,
+} from './unblock';
+import {
   parsePubsubArgs,
   PUBSUB_ALLOWED,
   type PubsubArgs,
@@ -127,6 +134,14 @@ export class RedisConnection {
   /** @internal */
   [kRelease]: (() => Promise<void>) | undefined = undefined;
 
+  /**
+   * @internal Where an aborted blocking command is unblocked from: a short-lived connection opened
+   * like this one, unless a pool points it at its other connections.
+   */
+  [kHelperSource]: HelperSource;
+  /** How long finding a helper and one CLIENT UNBLOCK may take: the connect timeout, or 5 s. */
+  readonly #unblockBudget: number;
+
   /** @internal */
   get [kSent](): number {
     return this.#sent;
@@ -148,6 +163,10 @@ export class RedisConnection {
       socket.remotePort ?? Number(config.port),
     ];
     this.#closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
+    this.#unblockBudget = config.timeout ?? DEFAULT_UNBLOCK_BUDGET;
+    // CLIENT UNBLOCK needs no db: the helper skips the SELECT.
+    this[kHelperSource] = (timeout) =>
+      openConnection({ ...config, db: 0, timeout }).then((conn) => ({ conn, shortLived: true }));
     inbox.attach((chunk) => this.#onData(chunk));
     // Replies that arrived before the end still answer their commands (see #readReplies).
     socket.on('error', (err: Error) => {
@@ -370,6 +389,16 @@ export class RedisConnection {
           'REDMUX_ERR_PUBSUB_MODE',
         ),
       );
+    }
+    if (
+      options !== undefined &&
+      isBlocking(upper, args) &&
+      this.#state.transaction === null &&
+      hasDeadline(options)
+    ) {
+      // Dropping its reply would lose what it pops: it is unblocked instead (see unblock.ts).
+      const send = (): Promise<T> => this.#send(command, args, encoding, undefined);
+      return executeAbortable(this, upper, send, options, this[kHelperSource], this.#unblockBudget);
     }
     try {
       // All or nothing: a bad argument throws before any byte of the command is kept.

@@ -33,6 +33,7 @@ import {
   withinDeadline,
 } from './pool-options';
 import { type Arg, upperName } from './protocol/encoder';
+import { type Helper, kHelperSource } from './unblock';
 import type { Reply } from './protocol/reader';
 import type { Channel } from './pubsub';
 import { PUBSUB_COMMANDS } from './subscriptions';
@@ -560,7 +561,21 @@ export class ConnectionsPool {
       throw new PoolClosedError();
     }
     void conn.waitClosed().then(() => this.#forget(conn));
+    conn[kHelperSource] = (timeout) => this.#unblockHelper(timeout);
     return conn;
+  }
+
+  /**
+   * Where an aborted blocking command of this pool is unblocked from: a free connection (never
+   * the blocked one, which is lent out), else a short-lived one opened like the pool's, outside
+   * `maxsize`, closed once done.
+   */
+  async #unblockHelper(timeout: number): Promise<Helper> {
+    const sibling = this.#leastLoaded();
+    if (sibling !== undefined) return { conn: sibling, shortLived: false };
+    const config = { ...this.#config, db: 0, timeout };
+    const conn = await openConnection(config, false, this.#closing.signal);
+    return { conn, shortLived: true };
   }
 
   /** The pub/sub connection: an idle free one taken over, else a new one, else the least busy. */
