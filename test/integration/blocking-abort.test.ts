@@ -296,8 +296,9 @@ describe('aborting a blocking command', function () {
       expect(await admin.execute('LRANGE', key, 0, -1)).to.deep.equal(['kept']);
     });
 
-    it('keeps the connection of an aborted BLPOP in the pool instead of closing it', async () => {
+    it('keeps the connection of an aborted BLPOP in the pool, unblocked from a short-lived one', async () => {
       const key = uniqueKey('reuse');
+      const before = await clientCount();
       const controller = new AbortController();
       const popped = redis.blpop(key, 0, { signal: controller.signal });
       await blocked();
@@ -305,6 +306,8 @@ describe('aborting a blocking command', function () {
       await rejectionOf(popped);
       expect(pool.size).to.equal(1);
       expect(pool.freesize).to.equal(1);
+      // Its one connection was the blocked one: the helper was opened for the unblock, then closed.
+      await eventually(async () => (await clientCount()) === before);
     });
   });
 
