@@ -27,7 +27,7 @@ import {
   describeAddress,
   resolveConfig,
 } from './options';
-import { type Arg, type CommandName, commandName } from './protocol/encoder';
+import { type Arg, type CommandName, commandName, encodeCommand } from './protocol/encoder';
 import { PushReply, Reader, type ReaderLike, type Reply } from './protocol/reader';
 import { type Inbox, Outbox } from './socket';
 import {
@@ -397,6 +397,12 @@ export class RedisConnection {
       hasDeadline(options)
     ) {
       // Dropping its reply would lose what it pops: it is unblocked instead (see unblock.ts).
+      // Its CLIENT ID goes first, so bad input is caught before it: nothing is sent then.
+      try {
+        encodeCommand(name, args);
+      } catch (err) {
+        return Promise.reject(err);
+      }
       const send = (): Promise<T> => this.#send(command, args, encoding, undefined);
       return executeAbortable(this, upper, send, options, this[kHelperSource], this.#unblockBudget);
     }

@@ -14,6 +14,7 @@ import {
   type RedisConnection,
   TimeoutError,
 } from '../../lib';
+import { commandCalls } from '../helpers/commandstats';
 import { type RedisServer, startRedis } from '../helpers/redis-server';
 import { eventually, rejectionOf, uniqueKey } from '../helpers/util';
 
@@ -308,6 +309,27 @@ describe('aborting a blocking command', function () {
       expect(pool.freesize).to.equal(1);
       // Its one connection was the blocked one: the helper was opened for the unblock, then closed.
       await eventually(async () => (await clientCount()) === before);
+    });
+  });
+
+  describe('on a connection', () => {
+    it('rejects bad input with TypeError and sends nothing, not even its CLIENT ID', async () => {
+      const conn = await createConnection(server.url);
+      try {
+        const via = {
+          call: <T>(command: string, ...args: string[]) => conn.execute<T>(command, ...args),
+        };
+        const before = await commandCalls(via, 'client|id');
+        const blpops = await commandCalls(via, 'blpop');
+        const signal = new AbortController().signal;
+        const bad = conn.executeWith({ signal }, 'BLPOP', uniqueKey(), undefined as never);
+        expect(await rejectionOf(bad)).to.be.instanceOf(TypeError);
+        expect(await commandCalls(via, 'client|id')).to.equal(before);
+        expect(await commandCalls(via, 'blpop')).to.equal(blpops);
+      } finally {
+        conn.close();
+        await conn.waitClosed();
+      }
     });
   });
 
