@@ -333,6 +333,27 @@ describe('aborting a blocking command', function () {
     });
   });
 
+  describe('when no other connection can be opened', () => {
+    it('closes the blocked connection and rejects with ConnectionLostError, maybeExecuted', async () => {
+      // A server that takes one client: the helper for the unblock is turned away.
+      const full = await startRedis({ args: ['--maxclients', '1'] });
+      try {
+        const redis = await createRedis(full.url, { encoding: 'utf8' });
+        const controller = new AbortController();
+        const popped = redis.blpop(uniqueKey('full'), 0, { signal: controller.signal });
+        controller.abort();
+        const err = await rejectionOf(popped);
+        expect(err).to.be.instanceOf(ConnectionLostError);
+        expect((err as ConnectionLostError).maybeExecuted).to.equal(true);
+        expect((err.cause as Error).message).to.match(/max number of clients/);
+        expect(redis.closed).to.equal(true);
+        await redis.waitClosed();
+      } finally {
+        await full.stop();
+      }
+    });
+  });
+
   describe('when CLIENT UNBLOCK is refused', () => {
     const user = 'redmux-no-unblock';
 
