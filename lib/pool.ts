@@ -561,17 +561,22 @@ export class ConnectionsPool {
       throw new PoolClosedError();
     }
     void conn.waitClosed().then(() => this.#forget(conn));
-    conn[kHelperSource] = (timeout) => this.#unblockHelper(timeout);
+    conn[kHelperSource] = (timeout, blocked) => this.#unblockHelper(timeout, blocked);
     return conn;
   }
 
   /**
-   * Where an aborted blocking command of this pool is unblocked from: a free connection (never
-   * the blocked one, which is lent out), else a short-lived one opened like the pool's, outside
-   * `maxsize`, closed once done.
+   * Where an aborted blocking command of this pool is unblocked from: the least loaded free
+   * connection other than the blocked one (lent out, as a rule; free when the caller took it from
+   * getConnection), else a short-lived one opened like the pool's, outside `maxsize`, closed once
+   * done.
    */
-  async #unblockHelper(timeout: number): Promise<Helper> {
-    const sibling = this.#leastLoaded();
+  async #unblockHelper(timeout: number, blocked: object): Promise<Helper> {
+    let sibling: RedisConnection | undefined;
+    for (const conn of this.#free) {
+      if (conn === blocked || conn.closed) continue;
+      if (sibling === undefined || conn.inFlight < sibling.inFlight) sibling = conn;
+    }
     if (sibling !== undefined) return { conn: sibling, shortLived: false };
     const config = { ...this.#config, db: 0, timeout };
     const conn = await openConnection(config, false, this.#closing.signal);

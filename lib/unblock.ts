@@ -35,10 +35,11 @@ export interface Helper {
 }
 
 /**
- * Finds or opens a {@link Helper} within `timeout` milliseconds: a pool's other connection, or a
- * short-lived one opened with the blocked connection's options.
+ * Finds or opens a {@link Helper} within `timeout` milliseconds: a pool's other connection (never
+ * `blocked`, where CLIENT UNBLOCK would wait behind the command itself), or a short-lived one
+ * opened with the blocked connection's options.
  */
-export type HelperSource = (timeout: number) => Promise<Helper>;
+export type HelperSource = (timeout: number, blocked: Unblockable) => Promise<Helper>;
 
 /**
  * @internal The {@link HelperSource} of a connection. A connection sets its own (a short-lived
@@ -65,7 +66,8 @@ const ids = new WeakMap<Unblockable, Promise<Reply>>();
 function clientId(conn: Unblockable): Promise<Reply> {
   let id = ids.get(conn);
   if (id === undefined) {
-    const asked = conn.execute('CLIENT', 'ID');
+    // No deadline: the client-wide commandTimeout must not cost a busy connection its id.
+    const asked = conn.executeWith({ timeout: Infinity }, 'CLIENT', 'ID');
     // A refusal (ACL, pub/sub mode) is asked again next time; an abort meanwhile cannot unblock.
     asked.catch(() => {
       if (ids.get(conn) === asked) ids.delete(conn);
@@ -111,20 +113,22 @@ export function executeAbortable<T>(
     const disarm = armDeadline(timeout, signal, `${upper} timed out after ${timeout} ms`, (err) => {
       reason = err;
       debug('%s given up (%s): unblocking it', upper, err.name);
-      unblocking = unblock(id, () => replied, reply, helpers, budget).catch((cause: unknown) => {
-        if (replied) return; // the reply came anyway: it tells the truth
-        lost = true;
-        debug('%s could not be unblocked: closing its connection', upper);
-        reject(
-          new ConnectionLostError(
-            `${upper} could not be unblocked after it was given up; its connection was closed ` +
-              'and it may have taken something',
-            true,
-            { cause },
-          ),
-        );
-        conn.close();
-      });
+      unblocking = unblock(conn, id, () => replied, reply, helpers, budget).catch(
+        (cause: unknown) => {
+          if (replied) return; // the reply came anyway: it tells the truth
+          lost = true;
+          debug('%s could not be unblocked: closing its connection', upper);
+          reject(
+            new ConnectionLostError(
+              `${upper} could not be unblocked after it was given up; its connection was closed ` +
+                'and it may have taken something',
+              true,
+              { cause },
+            ),
+          );
+          conn.close();
+        },
+      );
     });
     const settle = (outcome: () => void): void => {
       replied = true;
@@ -147,11 +151,12 @@ export function executeAbortable<T>(
 }
 
 /**
- * Sends CLIENT UNBLOCK for the client `id` from a helper until the server says it unblocked it or the
- * command's reply came. Rejects when that cannot be done: no CLIENT ID, no helper or no answer
+ * Sends CLIENT UNBLOCK for `conn` (its client `id`) from a helper until the server says it
+ * unblocked it or the command's reply came. Rejects when that cannot be done: no CLIENT ID, no helper or no answer
  * within `budget` ms, or the server refused.
  */
 async function unblock(
+  conn: Unblockable,
   id: Promise<Reply>,
   replied: () => boolean,
   reply: Promise<unknown>,
@@ -161,7 +166,7 @@ async function unblock(
   // Waiting for the id is waiting on the blocked connection itself (it comes before the command).
   const target = String(await id);
   if (replied()) return;
-  const helper = await helperWithin(helpers, budget);
+  const helper = await helperWithin(() => helpers(budget, conn), budget);
   const answered = reply.then(
     () => undefined,
     () => undefined,
@@ -187,15 +192,15 @@ async function unblock(
   }
 }
 
-/** A helper from `helpers`, or a TimeoutError after `ms` (a short-lived one that comes later is closed). */
-function helperWithin(helpers: HelperSource, ms: number): Promise<Helper> {
+/** A helper from `find`, or a TimeoutError after `ms` (a short-lived one that comes later is closed). */
+function helperWithin(find: () => Promise<Helper>, ms: number): Promise<Helper> {
   return new Promise((resolve, reject) => {
     let late = false;
     const timer = setTimeout(() => {
       late = true;
       reject(new TimeoutError(`No connection to send CLIENT UNBLOCK from within ${ms} ms`));
     }, ms);
-    helpers(ms).then(
+    find().then(
       (helper) => {
         clearTimeout(timer);
         if (!late) resolve(helper);

@@ -312,6 +312,26 @@ describe('aborting a blocking command', function () {
     });
   });
 
+  describe('on a free pool connection used directly', () => {
+    it('unblocks from another connection than the blocked one', async () => {
+      const redis = await createRedisPool(server.url, { minsize: 1, maxsize: 1 });
+      try {
+        const pool = redis.pool as ConnectionsPool;
+        const [conn] = pool.getConnection('GET');
+        if (conn === null) return expect.fail('the pool has a free connection');
+        const controller = new AbortController();
+        const popped = conn.executeWith({ signal: controller.signal }, 'BLPOP', uniqueKey(), 0);
+        await blocked();
+        controller.abort();
+        expect(await rejectionOf(popped)).to.equal(controller.signal.reason);
+        expect(conn.closed).to.equal(false);
+      } finally {
+        redis.close();
+        await redis.waitClosed();
+      }
+    });
+  });
+
   describe('on a connection', () => {
     it('rejects bad input with TypeError and sends nothing, not even its CLIENT ID', async () => {
       const conn = await createConnection(server.url);
