@@ -333,6 +333,28 @@ describe('aborting a blocking command', function () {
   });
 
   describe('on a connection', () => {
+    it('keeps the tombstone rule for a non-blocking command: rejected at once, no CLIENT ID, no unblock', async () => {
+      const conn = await createConnection(server.url, { encoding: 'utf8' });
+      try {
+        const via = {
+          call: <T>(command: string, ...args: string[]) => conn.execute<T>(command, ...args),
+        };
+        const ids = await commandCalls(via, 'client|id');
+        const unblocks = await commandCalls(via, 'client|unblock');
+        const controller = new AbortController();
+        const slow = conn.executeWith({ signal: controller.signal }, 'DEBUG', 'SLEEP', 0.2);
+        const behind = conn.execute('ECHO', 'behind');
+        controller.abort();
+        expect(await rejectionOf(slow)).to.equal(controller.signal.reason);
+        expect(await behind).to.equal('behind'); // the sleep's reply was read and dropped
+        expect(await commandCalls(via, 'client|id')).to.equal(ids);
+        expect(await commandCalls(via, 'client|unblock')).to.equal(unblocks);
+      } finally {
+        conn.close();
+        await conn.waitClosed();
+      }
+    });
+
     it('rejects bad input with TypeError and sends nothing, not even its CLIENT ID', async () => {
       const conn = await createConnection(server.url);
       try {
