@@ -77,6 +77,13 @@ function clientId(conn: Unblockable): Promise<Reply> {
   return id;
 }
 
+/** What {@link executeAbortable} must wait for before it settles: a CLIENT UNBLOCK not answered yet. */
+interface Flight {
+  sent: Promise<unknown> | undefined;
+}
+
+function done(): void {}
+
 /** Whether a blocking call with these options can be aborted or time out client-side. */
 export function hasDeadline(options: { signal?: AbortSignal; timeout?: number }): boolean {
   const { signal, timeout } = options;
@@ -104,8 +111,8 @@ export function executeAbortable<T>(
   return new Promise<T>((resolve, reject) => {
     /** Why the caller gave up, once it did. */
     let reason: Error | undefined;
-    /** The unblock under way; the promise settles only once it is over, see below. */
-    let unblocking: Promise<void> | undefined;
+    /** The CLIENT UNBLOCK on its way to the server, if one is. */
+    const flight: Flight = { sent: undefined };
     let replied = false;
     let lost = false;
     const { signal } = options;
@@ -113,7 +120,7 @@ export function executeAbortable<T>(
     const disarm = armDeadline(timeout, signal, `${upper} timed out after ${timeout} ms`, (err) => {
       reason = err;
       debug('%s given up (%s): unblocking it', upper, err.name);
-      unblocking = unblock(conn, id, () => replied, reply, helpers, budget).catch(
+      void unblock(conn, id, () => replied, reply, helpers, budget, flight).catch(
         (cause: unknown) => {
           if (replied) return; // the reply came anyway: it tells the truth
           lost = true;
@@ -136,8 +143,9 @@ export function executeAbortable<T>(
       if (lost) return;
       // A CLIENT UNBLOCK still on its way could hit the next blocking command sent on this
       // connection (a pool lends it out again once this settles): wait until it was answered.
-      if (unblocking === undefined) outcome();
-      else void unblocking.then(() => lost || outcome());
+      const sent = flight.sent;
+      if (sent === undefined) outcome();
+      else void sent.then(done, done).then(() => lost || outcome());
     };
     reply.then(
       (value) =>
@@ -162,6 +170,7 @@ async function unblock(
   reply: Promise<unknown>,
   helpers: HelperSource,
   budget: number,
+  flight: Flight,
 ): Promise<void> {
   // Waiting for the id is waiting on the blocked connection itself (it comes before the command).
   const target = String(await id);
@@ -173,13 +182,16 @@ async function unblock(
   );
   try {
     for (let pause = 1; !replied(); pause = Math.min(2 * pause, MAX_PAUSE)) {
-      const unblocked = await helper.conn.executeWith(
+      const sent = helper.conn.executeWith(
         { timeout: budget },
         'CLIENT',
         'UNBLOCK',
         target,
         'TIMEOUT',
       );
+      flight.sent = sent;
+      const unblocked = await sent;
+      flight.sent = undefined;
       if (unblocked === 1) return;
       // 0: the reply is on its way, or the command has not blocked yet (still travelling, or
       // queued behind earlier commands of its connection): try again until one of the two.

@@ -44,6 +44,18 @@ describe('aborting a blocking command', function () {
     return list.trim().split('\n').length;
   }
 
+  /** Resolves once the server has `n` clients again: no helper connection was left open. */
+  async function clientsBackTo(n: number): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while ((await clientCount()) !== n) {
+      if (Date.now() > deadline) {
+        const list = await admin.execute<string>('CLIENT', 'LIST');
+        expect.fail(`expected ${n} clients, the server has:\n${list}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   async function blockedClients(): Promise<number> {
     const info = await admin.execute<string>('INFO', 'clients');
     return Number(/blocked_clients:(\d+)/.exec(info)?.[1]);
@@ -105,7 +117,7 @@ describe('aborting a blocking command', function () {
         redis.close();
         await redis.waitClosed();
         // No helper connection left behind: the server is back to the clients it had.
-        await eventually(async () => (await clientCount()) === clientsBefore);
+        await clientsBackTo(clientsBefore);
         expect(await blockedClients()).to.equal(0);
       });
 
@@ -122,7 +134,7 @@ describe('aborting a blocking command', function () {
         expect(await blockedClients()).to.equal(0);
         expect(await redis.call('ECHO', 'after')).to.equal('after');
         // The same connections serve on: none was closed, the helper (if any) is gone.
-        await eventually(async () => (await clientCount()) === before);
+        await clientsBackTo(before);
         await admin.execute('RPUSH', key, 'later');
         expect(await redis.blpop(key, 1)).to.deep.equal([key, 'later']);
         if (redis.connection !== undefined) expect(redis.connection.closed).to.equal(false);
@@ -308,7 +320,7 @@ describe('aborting a blocking command', function () {
       expect(pool.size).to.equal(1);
       expect(pool.freesize).to.equal(1);
       // Its one connection was the blocked one: the helper was opened for the unblock, then closed.
-      await eventually(async () => (await clientCount()) === before);
+      await clientsBackTo(before);
     });
   });
 
