@@ -8,6 +8,7 @@
 import * as net from 'node:net';
 import createDebug from 'debug';
 import Denque from 'denque';
+import { isBlocking } from './command-flags';
 import { connect } from './connect';
 import { armDeadline } from './deadline';
 import {
@@ -28,7 +29,7 @@ import {
   resolveConfig,
 } from './options';
 import { Liveness, livenessSettings, serverWait } from './liveness';
-import { type Arg, type CommandName, commandName } from './protocol/encoder';
+import { type Arg, type CommandName, commandName, encodeCommand } from './protocol/encoder';
 import { PushReply, Reader, type ReaderLike, type Reply } from './protocol/reader';
 import { type Inbox, Outbox } from './socket';
 import {
@@ -43,6 +44,13 @@ import {
   SentState,
 } from './pending';
 import type { Channel } from './pubsub';
+import {
+  DEFAULT_UNBLOCK_BUDGET,
+  executeAbortable,
+  hasDeadline,
+  type HelperSource,
+  kHelperSource,
+} from './unblock';
 import {
   parsePubsubArgs,
   PUBSUB_ALLOWED,
@@ -131,6 +139,14 @@ export class RedisConnection {
   /** @internal */
   [kRelease]: (() => Promise<void>) | undefined = undefined;
 
+  /**
+   * @internal Where an aborted blocking command is unblocked from: a short-lived connection opened
+   * like this one, unless a pool points it at its other connections.
+   */
+  [kHelperSource]: HelperSource;
+  /** How long finding a helper and one CLIENT UNBLOCK may take: the connect timeout, or 5 s. */
+  readonly #unblockBudget: number;
+
   /** @internal */
   get [kSent](): number {
     return this.#sent;
@@ -159,6 +175,10 @@ export class RedisConnection {
       state: this.#state,
       monitoring: () => this.#monitoring,
     });
+    this.#unblockBudget = config.timeout ?? DEFAULT_UNBLOCK_BUDGET;
+    // CLIENT UNBLOCK needs no db: the helper skips the SELECT.
+    this[kHelperSource] = (timeout) =>
+      openConnection({ ...config, db: 0, timeout }).then((conn) => ({ conn, shortLived: true }));
     inbox.attach((chunk) => this.#onData(chunk));
     // Replies that arrived before the end still answer their commands (see #readReplies).
     socket.on('error', (err: Error) => {
@@ -395,6 +415,22 @@ export class RedisConnection {
           'REDMUX_ERR_PUBSUB_MODE',
         ),
       );
+    }
+    if (
+      options !== undefined &&
+      isBlocking(upper, args) &&
+      this.#state.transaction === null &&
+      hasDeadline(options)
+    ) {
+      // Dropping its reply would lose what it pops: it is unblocked instead (see unblock.ts).
+      // Its CLIENT ID goes first, so bad input is caught before it: nothing is sent then.
+      try {
+        encodeCommand(name, args);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      const send = (): Promise<T> => this.#send(command, args, encoding, undefined);
+      return executeAbortable(this, upper, send, options, this[kHelperSource], this.#unblockBudget);
     }
     try {
       // All or nothing: a bad argument throws before any byte of the command is kept.

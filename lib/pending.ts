@@ -14,12 +14,18 @@ import { PUBSUB_COMMANDS, type PubsubReply } from './subscriptions';
 export interface ExecuteOptions {
   /** Decode bulk replies with this encoding; `null` returns Buffers. Default: the connection's. */
   encoding?: BufferEncoding | null;
-  /** Rejects the command when aborted; its reply is still read and dropped. */
+  /**
+   * Rejects the command when aborted; its reply is still read and dropped. A written blocking
+   * command (BLPOP…, XREAD BLOCK, WAIT) is unblocked instead (CLIENT UNBLOCK from another
+   * connection) and settles with its own reply: nil rejects with the signal's reason, an element
+   * it popped meanwhile resolves, so nothing is lost.
+   */
   signal?: AbortSignal;
   /**
    * Rejects the command with TimeoutError after this many milliseconds; its reply is still read
-   * and dropped. A number greater than 0; `Infinity` means no deadline, not even the client's.
-   * Default: the client's `commandTimeout` (none unless set; never for blocking commands).
+   * and dropped (a blocking command is unblocked, as with `signal`). A number greater than 0;
+   * `Infinity` means no deadline, not even the client's. Default: the client's `commandTimeout`
+   * (none unless set; never for blocking commands).
    */
   timeout?: number;
 }

@@ -33,6 +33,7 @@ import {
   withinDeadline,
 } from './pool-options';
 import { type Arg, upperName } from './protocol/encoder';
+import { type Helper, kHelperSource } from './unblock';
 import type { Reply } from './protocol/reader';
 import type { Channel } from './pubsub';
 import { PUBSUB_COMMANDS } from './subscriptions';
@@ -560,7 +561,26 @@ export class ConnectionsPool {
       throw new PoolClosedError();
     }
     void conn.waitClosed().then(() => this.#forget(conn));
+    conn[kHelperSource] = (timeout, blocked) => this.#unblockHelper(timeout, blocked);
     return conn;
+  }
+
+  /**
+   * Where an aborted blocking command of this pool is unblocked from: the least loaded free
+   * connection other than the blocked one (lent out, as a rule; free when the caller took it from
+   * getConnection), else a short-lived one opened like the pool's, outside `maxsize`, closed once
+   * done.
+   */
+  async #unblockHelper(timeout: number, blocked: object): Promise<Helper> {
+    let sibling: RedisConnection | undefined;
+    for (const conn of this.#free) {
+      if (conn === blocked || conn.closed) continue;
+      if (sibling === undefined || conn.inFlight < sibling.inFlight) sibling = conn;
+    }
+    if (sibling !== undefined) return { conn: sibling, shortLived: false };
+    const config = { ...this.#config, db: 0, timeout };
+    const conn = await openConnection(config, false, this.#closing.signal);
+    return { conn, shortLived: true };
   }
 
   /** The pub/sub connection: an idle free one taken over, else a new one, else the least busy. */
