@@ -13,7 +13,9 @@ import type { Reply } from '../protocol/reader';
 /**
  * A deadline and a cancel signal for one call, with {@link RedisConnection.executeWith}'s semantics:
  * the call rejects (TimeoutError, or the signal's reason) while its reply, when it comes, is still
- * read and dropped, so later replies never shift. A command that was written may still run.
+ * read and dropped, so later replies never shift. A command that was written may still run. A
+ * blocking command (BLPOP, XREAD BLOCK…) is unblocked with CLIENT UNBLOCK instead, and its promise
+ * waits for its reply: an element it popped meanwhile resolves it rather than being lost.
  */
 export interface CallOptions {
   /** Reject with TimeoutError after this many milliseconds. A finite number > 0. Default: none. */
