@@ -21,18 +21,20 @@ import {
   type CommandDoc,
   type CommandInfo,
   type KeyAndFlags,
+  parseCommandDocs,
+  parseCommandInfo,
+  parseCommands,
+  parseKeysAndFlags,
+} from './command-replies';
+import {
   type DebugObject,
   type LatencyEvent,
   type LatencyHistogram,
   type MemoryStats,
   type ModuleInfo,
   type Monitor,
-  parseCommandDocs,
-  parseCommandInfo,
-  parseCommands,
   parseDebugObject,
   parseInfo,
-  parseKeysAndFlags,
   parseLatencyHistograms,
   parseLatencyHistory,
   parseLatencyLatest,
@@ -47,14 +49,8 @@ import {
 } from './server-replies';
 
 export type {
-  CommandArgumentDoc,
-  CommandDoc,
-  CommandInfo,
   DebugObject,
   InfoValue,
-  KeyAndFlags,
-  KeySpec,
-  KeySpecStep,
   LatencyEvent,
   LatencyHistogram,
   MasterRole,
@@ -68,6 +64,14 @@ export type {
   ServerInfo,
   SlowlogEntry,
 } from './server-replies';
+export type {
+  CommandArgumentDoc,
+  CommandDoc,
+  CommandInfo,
+  KeyAndFlags,
+  KeySpec,
+  KeySpecStep,
+} from './command-replies';
 
 /** Options of {@link ServerCommands.flushdb} and {@link ServerCommands.flushall}. */
 export interface FlushOptions {
