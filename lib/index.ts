@@ -166,10 +166,8 @@ export type {
   ClusterSlots,
   SlotRange,
 } from './commands/cluster';
+export type { AclLogEntry, AclUser } from './commands/acl';
 export type {
-  AclLogEntry,
-  AclUser,
-  BgsaveOptions,
   ClientInfo,
   ClientKillFilters,
   ClientListOptions,
@@ -177,6 +175,10 @@ export type {
   ClientTrackingOptions,
   ClientType,
   ClientUnblockOptions,
+  TrackingInfo,
+} from './commands/client';
+export type {
+  BgsaveOptions,
   CommandArgumentDoc,
   CommandDoc,
   CommandInfo,
@@ -204,5 +206,4 @@ export type {
   ServerInfo,
   ShutdownOptions,
   SlowlogEntry,
-  TrackingInfo,
 } from './commands/server';

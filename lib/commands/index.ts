@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { AclCommands } from './acl';
+import { ClientCommands } from './client';
 import { ClusterCommands } from './cluster';
 import { guarded } from './guard';
 import { ConnectionCommands } from './connection';
@@ -35,6 +37,8 @@ export const COMMAND_GROUPS = [
   StreamCommands,
   ScriptingCommands,
   ServerCommands,
+  AclCommands,
+  ClientCommands,
   PubsubCommands,
   ClusterCommands,
 ] as const;
@@ -54,6 +58,8 @@ export interface AllCommands<S>
     StreamCommands<S>,
     ScriptingCommands<S>,
     ServerCommands<S>,
+    AclCommands<S>,
+    ClientCommands<S>,
     PubsubCommands<S>,
     ClusterCommands<S> {}
 

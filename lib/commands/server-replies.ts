@@ -1,12 +1,12 @@
 /**
- * The server group's reply shapes and the parsers that make them: INFO's sections, CLIENT LIST's
- * lines, ROLE, SLOWLOG, COMMAND INFO / DOCS, ACL, LATENCY and MEMORY replies, and MONITOR's lines
- * with the async iterator that yields them. Every parser takes the reply decoded as UTF-8, flat
- * RESP2 arrays and RESP3 maps alike.
+ * The server group's reply shapes and the parsers that make them: INFO's sections, ROLE, SLOWLOG,
+ * LATENCY and MEMORY replies, and MONITOR's lines with the async iterator that yields them. Every
+ * parser takes the reply decoded as UTF-8, flat RESP2 arrays and RESP3 maps alike; the reply
+ * helpers here serve `client-replies.ts`, `acl-replies.ts` and `command-replies.ts` too.
  *
- * Fields that the server names (INFO, CLIENT LIST, MEMORY STATS, COMMAND DOCS, ACL GETUSER / LOG…)
- * keep the server's names, so its documentation applies as written; fields that the server only
- * sends by position (ROLE, SLOWLOG, COMMAND INFO, LATENCY LATEST) get camelCase names here.
+ * Fields that the server names (INFO, MEMORY STATS, MODULE LIST…) keep the server's names, so its
+ * documentation applies as written; fields that the server only sends by position (ROLE, SLOWLOG,
+ * LATENCY LATEST) get camelCase names here.
  *
  * @module
  */
@@ -24,43 +24,6 @@ export type InfoValue = string | number | bigint | Record<string, string | numbe
  * tcp_port: 6379, … }, keyspace: { db0: { keys: 1, expires: 0, avg_ttl: 0 } } }`.
  */
 export type ServerInfo = Record<string, Record<string, InfoValue>>;
-
-/**
- * A client as CLIENT LIST and CLIENT INFO describe it, with the server's field names: numbers for
- * the numeric fields, text for the others (`name` stays text even when it looks like a number).
- */
-export interface ClientInfo {
-  /** The connection's unique id (CLIENT ID). */
-  id: number;
-  /** `ip:port` of the client (or the socket path). */
-  addr: string;
-  /** `ip:port` of the server side of the connection (Redis 6.2). */
-  laddr?: string;
-  /** Its socket's file descriptor; -1 for an internal client. */
-  fd: number;
-  /** The name set with CLIENT SETNAME; '' for none. */
-  name: string;
-  /** Seconds since the connection opened. */
-  age: number;
-  /** Seconds since the last command. */
-  idle: number;
-  /** Client flags, one letter each (`N`: none, `S`: replica, `M`: master, `P`: pub/sub…). */
-  flags: string;
-  /** The database it has selected. */
-  db: number;
-  /** How many channels it is subscribed to. */
-  sub: number;
-  /** How many patterns it is subscribed to. */
-  psub: number;
-  /** The last command run, e.g. `client|list`. */
-  cmd: string;
-  /** The ACL user (Redis 6). */
-  user?: string;
-  /** The protocol version, 2 or 3 (Redis 7). */
-  resp?: number;
-  /** Every other field the server sends (qbuf, omem, tot-mem, redir, lib-name…). */
-  [field: string]: string | number | undefined;
-}
 
 /** What ROLE says about a master. */
 export interface MasterRole {
@@ -111,152 +74,6 @@ export interface SlowlogEntry {
   clientAddress: string;
   /** The client's name; '' for none. */
   clientName: string;
-}
-
-/** One step of a key specification (COMMAND INFO), with the server's names. */
-export interface KeySpecStep {
-  /** `'index'`, `'keyword'`, `'range'`, `'keynum'` or `'unknown'`. */
-  type: string;
-  /** The step's parameters, e.g. `{ index: 1 }` or `{ keyword: 'STREAMS', startfrom: 1 }`. */
-  spec: Record<string, string | number>;
-}
-
-/** How a command's keys are found (COMMAND INFO, Redis 7), with the server's names. */
-export interface KeySpec {
-  /** How the command uses the keys: `'RW'`, `'RO'`, `'OW'`, `'RM'`, `'access'`, `'update'`… */
-  flags: string[];
-  /** Where the search for the first key starts. */
-  begin_search: KeySpecStep;
-  /** How the keys are found from there. */
-  find_keys: KeySpecStep;
-  /** The server's remarks on this key specification. */
-  notes?: string;
-}
-
-/** One command as COMMAND and COMMAND INFO describe it. */
-export interface CommandInfo {
-  /** Lowercase, `container|sub` for a subcommand. */
-  name: string;
-  /** Its number of arguments, the name included; negative: at least that many. */
-  arity: number;
-  /** Command flags: `'write'`, `'readonly'`, `'denyoom'`, `'noscript'`, `'blocking'`… */
-  flags: string[];
-  /** Where its first key is (0: none), its last (-1: the last argument) and the step between. */
-  firstKey: number;
-  /** The position of its last key; -1: the last argument, -2: the one before it. */
-  lastKey: number;
-  /** The step between its keys (2 for MSET's key, value, key, value). */
-  step: number;
-  /** ACL categories, `@read`, `@string`… (Redis 6). */
-  aclCategories: string[];
-  /** Hints for clients and proxies (Redis 7). */
-  tips: string[];
-  /** Redis 7. */
-  keySpecs: KeySpec[];
-  /** Redis 7. */
-  subcommands: CommandInfo[];
-}
-
-/** The documentation of one command argument (COMMAND DOCS), with the server's names. */
-export interface CommandArgumentDoc {
-  /** The argument's name. */
-  name: string;
-  /** `'string'`, `'integer'`, `'key'`, `'pure-token'`, `'oneof'`, `'block'`… */
-  type: string;
-  /** How the command's syntax shows it. */
-  display_text?: string;
-  /** For a key: its index in the command's key specifications. */
-  key_spec_index?: number;
-  /** The keyword that comes before it, e.g. `'EX'`. */
-  token?: string;
-  /** What it does. */
-  summary?: string;
-  /** The Redis version that added it. */
-  since?: string;
-  /** `'optional'`, `'multiple'`, `'multiple_token'`. */
-  flags?: string[];
-  /** The Redis version that deprecated it. */
-  deprecated_since?: string;
-  /** The placeholder of its value, e.g. `'seconds'`. */
-  value?: string;
-  /** The arguments of a `oneof` or `block`. */
-  arguments?: CommandArgumentDoc[];
-}
-
-/** The documentation of one command (COMMAND DOCS, Redis 7), with the server's names. */
-export interface CommandDoc {
-  /** What the command does. */
-  summary?: string;
-  /** The Redis version that added it. */
-  since?: string;
-  /** Its group: `'string'`, `'list'`, `'server'`, `'module'`… */
-  group: string;
-  /** Its time complexity, e.g. `'O(1)'`. */
-  complexity?: string;
-  /** The module that provides it. */
-  module?: string;
-  /** `'deprecated'`, `'syscmd'`. */
-  doc_flags?: string[];
-  /** The Redis version that deprecated it. */
-  deprecated_since?: string;
-  /** What to use instead of a deprecated command. */
-  replaced_by?: string;
-  /** How it changed: Redis version and change, oldest first. */
-  history?: Array<[version: string, change: string]>;
-  /** Its arguments, in order. */
-  arguments?: CommandArgumentDoc[];
-  /** A container command's subcommands, by name (`config|get`). */
-  subcommands?: Record<string, CommandDoc>;
-}
-
-/** ACL GETUSER's reply (Redis 7), with the server's names. */
-export interface AclUser {
-  /** `'on'` or `'off'`, `'nopass'`, `'skip-sanitize-payload'`… */
-  flags: string[];
-  /** SHA-256 hashes of the passwords, in hex. */
-  passwords: string[];
-  /** The command rules, e.g. `'+@all -debug'`. */
-  commands: string;
-  /** The key patterns, e.g. `'~* %R~app:*'`. */
-  keys: string;
-  /** The channel patterns, e.g. `'&*'`. */
-  channels: string;
-  /** The selectors (Redis 7), each with its own commands, keys and channels. */
-  selectors: Array<Record<string, string>>;
-}
-
-/** One ACL LOG entry, with the server's names. */
-export interface AclLogEntry {
-  /** How many times this event happened within 60 seconds. */
-  count: number;
-  /** `'command'`, `'key'`, `'channel'` or `'auth'`. */
-  reason: string;
-  /** `'toplevel'`, `'multi'`, `'lua'` or `'module'`. */
-  context: string;
-  /** The command, key or channel refused, or `'AUTH'`. */
-  object: string;
-  /** The ACL user the client was authenticated as. */
-  username: string;
-  /** Seconds since the entry was last updated. */
-  'age-seconds': number;
-  /** The client, as CLIENT LIST describes it. */
-  'client-info': ClientInfo;
-  /** Redis 7.2. */
-  'entry-id'?: number;
-  /** Unix milliseconds (Redis 7.2). */
-  'timestamp-created'?: number;
-  /** Unix milliseconds (Redis 7.2). */
-  'timestamp-last-updated'?: number;
-}
-
-/** CLIENT TRACKINGINFO's reply. */
-export interface TrackingInfo {
-  /** `'off'`, `'on'`, `'bcast'`, `'optin'`, `'optout'`, `'caching-yes'`, `'noloop'`, `'broken_redirect'`… */
-  flags: string[];
-  /** The client id invalidations go to; 0: this connection (RESP3), -1: tracking is off. */
-  redirect: number;
-  /** The BCAST prefixes. */
-  prefixes: string[];
 }
 
 /** One LATENCY LATEST entry; latencies in milliseconds. */
@@ -333,20 +150,8 @@ const INFO_TEXT_FIELDS: ReadonlySet<string> = new Set([
   'master_replid2',
 ]);
 
-/** CLIENT LIST fields that are text even when they look like numbers. */
-const CLIENT_TEXT_FIELDS: ReadonlySet<string> = new Set([
-  'addr',
-  'laddr',
-  'name',
-  'flags',
-  'events',
-  'cmd',
-  'user',
-  'lib-name',
-  'lib-ver',
-]);
-
-const INTEGER = /^-?(?:0|[1-9]\d*)$/;
+/** A decimal integer, as INFO and CLIENT LIST write them. */
+export const INTEGER = /^-?(?:0|[1-9]\d*)$/;
 const DECIMAL = /^-?(?:0|[1-9]\d*)\.\d+$/;
 /** An INFO value made of `key=value` parts: `keys=1,expires=0,avg_ttl=0`. */
 const KEY_VALUES = /^[A-Za-z_][\w.-]*=[^,=]*(?:,[A-Za-z_][\w.-]*=[^,=]*)*$/;
@@ -361,21 +166,22 @@ function scalar(text: string): string | number | bigint {
 }
 
 /** A reply item as text: bulk strings arrive as strings here, integers as numbers. */
-function text(reply: Reply | undefined): string {
+export function text(reply: Reply | undefined): string {
   return reply == null ? '' : String(reply);
 }
 
 /** A reply item as a number: integers as they are, numeric bulk strings and doubles converted. */
-function number(reply: Reply | undefined): number {
+export function number(reply: Reply | undefined): number {
   return typeof reply === 'number' ? reply : toNumber(text(reply));
 }
 
-function texts(reply: Reply | undefined): string[] {
+/** A reply's array of items as texts; [] for anything else. */
+export function texts(reply: Reply | undefined): string[] {
   return Array.isArray(reply) ? reply.map(text) : [];
 }
 
 /** A RESP2 flat array or RESP3 map as an object. */
-function fields(reply: Reply | undefined): Record<string, Reply> {
+export function fields(reply: Reply | undefined): Record<string, Reply> {
   return reply instanceof Map || Array.isArray(reply) ? toObject<Reply>(reply) : {};
 }
 
@@ -406,28 +212,6 @@ function keyValues(value: string): Record<string, string | number | bigint> {
     result[part.slice(0, eq)] = scalar(part.slice(eq + 1));
   }
   return result;
-}
-
-/** One CLIENT LIST line (`id=3 addr=… name= …`) as an object. */
-export function parseClientInfo(line: string): ClientInfo {
-  const client: Record<string, string | number> = {};
-  // Names cannot contain spaces (CLIENT SETNAME refuses them), so fields split on spaces.
-  for (const field of line.trim().split(' ')) {
-    const eq = field.indexOf('=');
-    if (eq <= 0) continue;
-    const key = field.slice(0, eq);
-    const value = field.slice(eq + 1);
-    client[key] = CLIENT_TEXT_FIELDS.has(key) || !INTEGER.test(value) ? value : Number(value);
-  }
-  return client as ClientInfo;
-}
-
-/** CLIENT LIST's text, one client per line. */
-export function parseClientList(reply: string): ClientInfo[] {
-  return reply
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map(parseClientInfo);
 }
 
 /** ROLE's positional reply as a {@link Role}. */
@@ -468,112 +252,6 @@ export function parseSlowlog(reply: Reply[][]): SlowlogEntry[] {
     clientAddress: text(clientAddress),
     clientName: text(clientName),
   }));
-}
-
-/** One COMMAND INFO entry; null for an unknown command. */
-export function parseCommandInfo(reply: Reply): CommandInfo | null {
-  if (!Array.isArray(reply)) return null;
-  const [name, arity, flags, firstKey, lastKey, step, categories, tips, keySpecs, subcommands] =
-    reply;
-  return {
-    name: text(name),
-    arity: number(arity),
-    flags: texts(flags),
-    firstKey: number(firstKey),
-    lastKey: number(lastKey),
-    step: number(step),
-    aclCategories: texts(categories),
-    tips: texts(tips),
-    keySpecs: Array.isArray(keySpecs) ? keySpecs.map(parseKeySpec) : [],
-    subcommands: Array.isArray(subcommands)
-      ? subcommands.map(parseCommandInfo).filter((sub): sub is CommandInfo => sub !== null)
-      : [],
-  };
-}
-
-/** COMMAND's entries. */
-export function parseCommands(reply: Reply[]): CommandInfo[] {
-  return reply.map(parseCommandInfo).filter((info): info is CommandInfo => info !== null);
-}
-
-function parseKeySpec(reply: Reply): KeySpec {
-  const spec = fields(reply);
-  const step = (item: Reply | undefined): KeySpecStep => {
-    const { type, spec: detail } = fields(item);
-    return { type: text(type), spec: fields(detail) as Record<string, string | number> };
-  };
-  const result: KeySpec = {
-    flags: texts(spec.flags),
-    begin_search: step(spec.begin_search),
-    find_keys: step(spec.find_keys),
-  };
-  if (spec.notes !== undefined) result.notes = text(spec.notes);
-  return result;
-}
-
-/** COMMAND DOCS's reply: command name → its documentation. */
-export function parseCommandDocs(reply: Reply): Record<string, CommandDoc> {
-  const docs: Record<string, CommandDoc> = {};
-  for (const [name, doc] of Object.entries(fields(reply)))
-    docs[name] = parseDoc(doc) as unknown as CommandDoc;
-  return docs;
-}
-
-/** A command's or an argument's documentation: the nested lists and maps converted. */
-function parseDoc(reply: Reply): Record<string, unknown> {
-  const doc: Record<string, unknown> = fields(reply);
-  for (const [key, value] of Object.entries(doc)) {
-    if (key === 'arguments') doc[key] = (value as Reply[]).map(parseDoc);
-    else if (key === 'subcommands') doc[key] = parseCommandDocs(value as Reply);
-    else if (key === 'doc_flags' || key === 'flags') doc[key] = texts(value as Reply);
-    else if (key === 'history') doc[key] = (value as Reply[][]).map((entry) => entry.map(text));
-  }
-  return doc;
-}
-
-/** One key of a command as COMMAND GETKEYSANDFLAGS reports it. */
-export interface KeyAndFlags<S> {
-  /** The key, as the client's stored values are (`S`). */
-  key: S;
-  /** How the command uses it: `RW`, `RO`, `OW`, `RM`, `access`, `update`, `insert`, `delete`… */
-  flags: string[];
-}
-
-/** COMMAND GETKEYSANDFLAGS's `[key, flags]` pairs as objects. */
-export function parseKeysAndFlags<S>(reply: Array<[S, Reply[]]>): Array<KeyAndFlags<S>> {
-  return reply.map(([key, flags]) => ({ key, flags: texts(flags) }));
-}
-
-/** ACL GETUSER's reply; null for an unknown user. */
-export function parseAclUser(reply: Reply): AclUser | null {
-  if (reply === null) return null;
-  const user: Record<string, unknown> = fields(reply);
-  user.flags = texts(user.flags as Reply);
-  user.passwords = texts(user.passwords as Reply);
-  user.selectors = Array.isArray(user.selectors)
-    ? user.selectors.map((selector: Reply) => fields(selector))
-    : [];
-  return user as unknown as AclUser;
-}
-
-/** ACL LOG's entries, each client parsed. */
-export function parseAclLog(reply: Reply[]): AclLogEntry[] {
-  return reply.map((item) => {
-    const entry: Record<string, unknown> = fields(item);
-    entry['age-seconds'] = number(entry['age-seconds'] as Reply);
-    entry['client-info'] = parseClientInfo(text(entry['client-info'] as Reply));
-    return entry as unknown as AclLogEntry;
-  });
-}
-
-/** CLIENT TRACKINGINFO's reply. */
-export function parseTrackingInfo(reply: Reply): TrackingInfo {
-  const info = fields(reply);
-  return {
-    flags: texts(info.flags),
-    redirect: number(info.redirect),
-    prefixes: texts(info.prefixes),
-  };
 }
 
 /** LATENCY LATEST's positional entries. */

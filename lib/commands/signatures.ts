@@ -177,19 +177,19 @@ const K62: Keys = new Set([
 
 /** @internal */
 export const SIGNATURES: Readonly<Record<string, Signature>> = {
-  aclCat: [1], // ServerCommands
-  aclDeluser: [null], // ServerCommands
-  aclDryrun: [null], // ServerCommands
-  aclGenpass: [1], // ServerCommands
-  aclGetuser: [1], // ServerCommands
-  aclList: [0], // ServerCommands
-  aclLoad: [0], // ServerCommands
-  aclLog: [1], // ServerCommands
-  aclLogReset: [0], // ServerCommands
-  aclSave: [0], // ServerCommands
-  aclSetuser: [null], // ServerCommands
-  aclUsers: [0], // ServerCommands
-  aclWhoami: [0], // ServerCommands
+  aclCat: [1], // AclCommands
+  aclDeluser: [null], // AclCommands
+  aclDryrun: [null], // AclCommands
+  aclGenpass: [1], // AclCommands
+  aclGetuser: [1], // AclCommands
+  aclList: [0], // AclCommands
+  aclLoad: [0], // AclCommands
+  aclLog: [1], // AclCommands
+  aclLogReset: [0], // AclCommands
+  aclSave: [0], // AclCommands
+  aclSetuser: [null], // AclCommands
+  aclUsers: [0], // AclCommands
+  aclWhoami: [0], // AclCommands
   acquire: [1, false, [[0, 'options', K0]]], // Redis
   append: [2], // StringCommands
   auth: [2], // Redis
@@ -211,20 +211,20 @@ export const SIGNATURES: Readonly<Record<string, Signature>> = {
   bzmpop: [4, false, [[3, 'options', K4]]], // SortedSetCommands
   bzpopmax: [3, false, [[2, 'options', K3]]], // SortedSetCommands
   bzpopmin: [3, false, [[2, 'options', K3]]], // SortedSetCommands
-  clientCaching: [1], // ServerCommands
-  clientGetname: [1, false, [[0, 'options', K3]]], // ServerCommands
-  clientGetredir: [0], // ServerCommands
-  clientId: [0], // ServerCommands
-  clientInfo: [0], // ServerCommands
-  clientKill: [1, false, [[0, 'filters', K5]]], // ServerCommands
-  clientList: [1, false, [[0, 'options', K6]]], // ServerCommands
-  clientNoEvict: [1], // ServerCommands
-  clientPause: [2, false, [[1, 'options', K7]]], // ServerCommands
-  clientSetname: [1], // ServerCommands
-  clientTracking: [2, false, [[1, 'options', K8]]], // ServerCommands
-  clientTrackinginfo: [0], // ServerCommands
-  clientUnblock: [2, false, [[1, 'options', K9]]], // ServerCommands
-  clientUnpause: [0], // ServerCommands
+  clientCaching: [1], // ClientCommands
+  clientGetname: [1, false, [[0, 'options', K3]]], // ClientCommands
+  clientGetredir: [0], // ClientCommands
+  clientId: [0], // ClientCommands
+  clientInfo: [0], // ClientCommands
+  clientKill: [1, false, [[0, 'filters', K5]]], // ClientCommands
+  clientList: [1, false, [[0, 'options', K6]]], // ClientCommands
+  clientNoEvict: [1], // ClientCommands
+  clientPause: [2, false, [[1, 'options', K7]]], // ClientCommands
+  clientSetname: [1], // ClientCommands
+  clientTracking: [2, false, [[1, 'options', K8]]], // ClientCommands
+  clientTrackinginfo: [0], // ClientCommands
+  clientUnblock: [2, false, [[1, 'options', K9]]], // ClientCommands
+  clientUnpause: [0], // ClientCommands
   clusterAddslots: [null], // ClusterCommands
   clusterAddslotsrange: [null], // ClusterCommands
   clusterBumpepoch: [0], // ClusterCommands
