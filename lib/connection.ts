@@ -9,32 +9,32 @@ import * as net from 'node:net';
 import createDebug from 'debug';
 import Denque from 'denque';
 import { isBlocking } from './command-flags';
-import { connect } from './connect';
-import { armDeadline } from './deadline';
+import { onPubsub } from './confirmations';
+import {
+  closedByServer,
+  closedError,
+  lostError,
+  monitorModeError,
+  pubsubModeError,
+  socketError,
+} from './connection-errors';
 import {
   ConnectionClosedError,
-  ConnectionLostError,
   ConnectionForcedCloseError,
   MaxClientsError,
   ProtocolError,
-  RedisError,
   ReplyError,
   WatchVariableError,
 } from './errors';
-import {
-  type Address,
-  type ConnectionConfig,
-  type ConnectionOptions,
-  describeAddress,
-  resolveConfig,
-} from './options';
+import { type ConnectionConfig, describeAddress } from './options';
 import { Liveness, livenessSettings, serverWait } from './liveness';
 import { type Arg, type CommandName, commandName, encodeCommand } from './protocol/encoder';
 import { PushReply, Reader, type ReaderLike, type Reply } from './protocol/reader';
 import { type Inbox, Outbox } from './socket';
 import {
+  armSlot,
   asProtocolError,
-  decodeReply,
+  decoded,
   describeReply,
   execResults,
   type ExecuteOptions,
@@ -141,9 +141,9 @@ export class RedisConnection {
 
   /**
    * @internal Where an aborted blocking command is unblocked from: a short-lived connection opened
-   * like this one, unless a pool points it at its other connections.
+   * like this one (set by openConnection), unless a pool points it at its other connections.
    */
-  [kHelperSource]: HelperSource;
+  [kHelperSource]!: HelperSource;
   /** How long finding a helper and one CLIENT UNBLOCK may take: the connect timeout, or 5 s. */
   readonly #unblockBudget: number;
 
@@ -176,26 +176,15 @@ export class RedisConnection {
       monitoring: () => this.#monitoring,
     });
     this.#unblockBudget = config.timeout ?? DEFAULT_UNBLOCK_BUDGET;
-    // CLIENT UNBLOCK needs no db: the helper skips the SELECT.
-    this[kHelperSource] = (timeout) =>
-      openConnection({ ...config, db: 0, timeout }).then((conn) => ({ conn, shortLived: true }));
     inbox.attach((chunk) => this.#onData(chunk));
     // Replies that arrived before the end still answer their commands (see #readReplies).
     socket.on('error', (err: Error) => {
       this.#readBuffered();
-      this.#fail(
-        new ConnectionClosedError(`Connection to ${this.#label} lost: ${err.message}`, {
-          cause: err,
-        }),
-        true,
-      );
+      this.#fail(socketError(this.#label, err), true);
     });
     socket.on('close', () => {
       this.#readBuffered();
-      this.#fail(
-        new ConnectionClosedError(`Connection to ${this.#label} closed by the server`),
-        true,
-      );
+      this.#fail(closedByServer(this.#label), true);
     });
   }
 
@@ -385,11 +374,7 @@ export class RedisConnection {
     channels?: Map<string, Channel>,
   ): Promise<T> {
     if (this.#closeError !== null) {
-      return Promise.reject(
-        new ConnectionClosedError(`Connection to ${this.#label} is closed`, {
-          cause: this.#closeError,
-        }),
-      );
+      return Promise.reject(closedError(this.#label, this.#closeError));
     }
     let name: CommandName;
     try {
@@ -399,22 +384,10 @@ export class RedisConnection {
     }
     const upper = name.upper;
     if (this.#monitoring) {
-      return Promise.reject(
-        new RedisError(
-          `${upper} cannot be sent on a MONITOR connection`,
-          'REDMUX_ERR_MONITOR_MODE',
-        ),
-      );
+      return Promise.reject(monitorModeError(upper));
     }
     if (!this.#resp3 && this.#inPubsubMode() && !PUBSUB_ALLOWED.has(upper)) {
-      return Promise.reject(
-        new RedisError(
-          `${upper} cannot be sent while the connection is subscribed: RESP2 then allows only ` +
-            '(P|S)(UN)SUBSCRIBE, PING, QUIT and RESET. Send it from another connection (a second ' +
-            'client, or a pool, which subscribes on a connection of its own), or unsubscribe first',
-          'REDMUX_ERR_PUBSUB_MODE',
-        ),
-      );
+      return Promise.reject(pubsubModeError(upper));
     }
     if (
       options !== undefined &&
@@ -450,10 +423,10 @@ export class RedisConnection {
     const wait = serverWait(upper, args); // undefined: not a blocking command
     if (options !== undefined) {
       const timeout = options.timeout ?? (wait === undefined ? this.#commandTimeout : undefined);
-      this.#arm(slot, timeout, options.signal);
+      armSlot(slot, timeout, options.signal);
     } else if (this.#commandTimeout !== undefined && wait === undefined) {
       // The only cost of commandTimeout when unset: this branch, always taken the same way.
-      this.#arm(slot, this.#commandTimeout, undefined);
+      armSlot(slot, this.#commandTimeout, undefined);
     }
     if (wait !== undefined || options?.timeout)
       this.#liveness.stretch(slot, wait, options?.timeout);
@@ -462,14 +435,6 @@ export class RedisConnection {
     this.#sent++;
     if (debug.enabled) debug('%s: send %s (%d args)', this.#label, upper, args.length);
     return promise;
-  }
-
-  /** Wires a command's timeout and abort signal to settle it early. */
-  #arm(slot: Pending, ms: number | undefined, signal: AbortSignal | undefined): void {
-    const timeout = ms === Infinity ? undefined : ms; // the call opted out of any deadline
-    if (timeout === undefined && signal === undefined) return;
-    const message = `${slot.command} timed out after ${timeout} ms`;
-    slot.more().cleanup = armDeadline(timeout, signal, message, (error) => slot.reject(error));
   }
 
   #onData(chunk: Buffer): void {
@@ -562,7 +527,9 @@ export class RedisConnection {
       // Messages and confirmations (RESP3 pushes; RESP2 arrays while subscribed) answer no command
       // in the FIFO, or several replies answer one; anything else, such as PING's, is ordinary.
       const kind = Subscriptions.kindOf(reply as Reply[]);
-      if (kind !== null) return this.#onPubsub(kind, reply as Reply[]);
+      if (kind !== null) {
+        return onPubsub(this.#subscriptions, this.#pending, this.#state, kind, reply as Reply[]);
+      }
       if (isPush) return; // other pushes (client tracking…) have no reader yet
     }
     const slot = this.#pending.shift();
@@ -593,11 +560,11 @@ export class RedisConnection {
         this.#fail(new ConnectionClosedError(reply.message, { cause: reply }));
       return;
     }
-    if (special === null) return slot.resolve(this.#decoded(slot, reply) as never);
+    if (special === null) return slot.resolve(decoded(slot, reply, this.#decodedWith) as never);
     let value: Reply = reply;
     switch (special.kind) {
       case Kind.Plain:
-        value = this.#decoded(slot, reply);
+        value = decoded(slot, reply, this.#decodedWith);
         break;
       case Kind.Queued:
         special.state = 1;
@@ -612,7 +579,7 @@ export class RedisConnection {
         break;
       case Kind.Hello:
         if (special.state === 2 || special.state === 3) this.#resp3 = special.state === 3;
-        value = this.#decoded(slot, reply);
+        value = decoded(slot, reply, this.#decodedWith);
         break;
       case Kind.Exec:
         if (reply === null) return slot.reject(new WatchVariableError());
@@ -622,34 +589,6 @@ export class RedisConnection {
         throw new Error(`${slot.command} got ${describeReply(reply)} instead of a confirmation`);
     }
     slot.resolve(value as never);
-  }
-
-  /** The reply in the slot's encoding, when the reader did not already decode it with that one. */
-  #decoded(slot: Pending, reply: Reply): Reply {
-    if (slot.encoding === null || slot.encoding === this.#decodedWith) return reply;
-    return decodeReply(reply, slot.encoding);
-  }
-
-  /** Routes a message to its Channel, or hands a (un)subscribe confirmation to the command that asked for it. */
-  #onPubsub(kind: string, reply: Reply[]): void {
-    if (this.#subscriptions.deliver(kind, reply)) return;
-    const upper = kind.toUpperCase();
-    const head = this.#pending.peekFront();
-    // An unsolicited confirmation (the server dropping a sharded subscription) answers no command.
-    const mine = head?.kind === Kind.Pubsub && head.command === upper ? head : undefined;
-    const special = mine?.special ?? null;
-    if (special !== null && special.state === -1) {
-      special.state = Math.max(1, this.#subscriptions.size(upper));
-    }
-    const entry = this.#subscriptions.confirm(kind, reply, special?.channels ?? null);
-    if (mine === undefined || special === null) return;
-    const collected = special.items as PubsubReply[];
-    collected.push(entry);
-    if (collected.length < special.state) return;
-    this.#pending.shift();
-    this.#state.pubsubPending--;
-    special.cleanup?.();
-    mine.resolve(collected as never);
   }
 
   /**
@@ -676,45 +615,4 @@ export class RedisConnection {
     this.#subscriptions.closeAll(error);
     this.#state.pubsubPending = 0;
   }
-}
-
-/** What a command pending on a lost connection rejects with; the loss is its cause. */
-function lostError(error: Error, command: string, maybeExecuted: boolean): ConnectionLostError {
-  const fate = maybeExecuted ? 'may have run' : 'was not sent';
-  return new ConnectionLostError(`${command} ${fate}: ${error.message}`, maybeExecuted, {
-    cause: error,
-  });
-}
-
-/**
- * Connects to a Redis server and returns a ready {@link RedisConnection}: authenticated, named and
- * on the requested database, all within `options.timeout` if given. Never throws synchronously;
- * every failure rejects (a TypeError, before any socket is opened, for options that are not a
- * plain object or hold a key {@link ConnectionOptions} does not have), and a connection that fails
- * half-way is closed before the promise rejects.
- *
- * @param address - `[host, port]`, `'host:port'`, a unix socket path, or a `redis://`, `rediss://`
- *   or `unix://` URL; see {@link Address}.
- * @param options - see {@link ConnectionOptions}; values in a URL win over these.
- */
-export async function createConnection(
-  address: Address,
-  options?: ConnectionOptions,
-): Promise<RedisConnection> {
-  return openConnection(resolveConfig(address, options, 'createConnection()'));
-}
-
-/**
- * @internal Opens a connection from a resolved config; with `ping`, a PING is part of the
- * handshake and of its deadline (pools check each connection they open). Aborting `signal` closes
- * it while it is still connecting.
- */
-export function openConnection(
-  config: ConnectionConfig,
-  ping = false,
-  signal?: AbortSignal,
-): Promise<RedisConnection> {
-  const make = (socket: net.Socket, inbox: Inbox): RedisConnection =>
-    new RedisConnection(socket, config, inbox);
-  return connect(config, make, ping, signal);
 }

@@ -12,7 +12,8 @@
  *
  * @module redmux
  */
-export { createConnection, RedisConnection } from './connection';
+export { RedisConnection } from './connection';
+export { createConnection } from './open-connection';
 export type { ExecuteOptions, PubsubReply } from './connection';
 export type { Address, ConnectionOptions } from './options';
 export { BLOCKING_COMMANDS, BLOCKING_WITH_OPTION, ConnectionsPool, createPool } from './pool';

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { armDeadline } from './deadline';
 import { ProtocolError, ReplyError } from './errors';
 import type { Reply } from './protocol/reader';
 import type { Channel } from './pubsub';
@@ -129,6 +130,24 @@ export interface Special {
   channels: Map<string, Channel> | null;
   /** Disarms the timeout and the abort signal. */
   cleanup: (() => void) | null;
+}
+
+/** The reply in the slot's encoding, when the reader did not already decode it with that one. */
+export function decoded(slot: Pending, reply: Reply, decodedWith: BufferEncoding | null): Reply {
+  if (slot.encoding === null || slot.encoding === decodedWith) return reply;
+  return decodeReply(reply, slot.encoding);
+}
+
+/** Wires a command's timeout (ms; Infinity: none) and abort signal to settle its slot early. */
+export function armSlot(
+  slot: Pending,
+  ms: number | undefined,
+  signal: AbortSignal | undefined,
+): void {
+  const timeout = ms === Infinity ? undefined : ms; // the call opted out of any deadline
+  if (timeout === undefined && signal === undefined) return;
+  const message = `${slot.command} timed out after ${timeout} ms`;
+  slot.more().cleanup = armDeadline(timeout, signal, message, (error) => slot.reject(error));
 }
 
 /** Decodes every bulk string in a reply with `encoding` (for parsers that do not decode themselves, and EXEC items). */

@@ -15,11 +15,11 @@ import {
   type ExecuteOptions,
   kRelease,
   kSent,
-  openConnection,
   type PubsubReply,
   type RedisConnection,
 } from './connection';
 import { armDeadline } from './deadline';
+import { openConnection } from './open-connection';
 import { PoolClosedError, RedisError } from './errors';
 import { type Address, type ConnectionConfig, describeAddress, resolveConfig } from './options';
 import {

@@ -6,7 +6,7 @@
  */
 import type { ExecuteOptions, PubsubReply, RedisConnection } from './connection';
 import type { Channel } from './pubsub';
-import { openConnection } from './connection';
+import { openConnection } from './open-connection';
 import { type ConnectionsPool, isPool, openPool } from './pool';
 import {
   type AcquireOptions,
