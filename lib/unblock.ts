@@ -42,7 +42,7 @@ export interface Helper {
 export type HelperSource = (timeout: number, blocked: Unblockable) => Promise<Helper>;
 
 /**
- * @internal The {@link HelperSource} of a connection. A connection sets its own (a short-lived
+ * @internal The {@link HelperSource} of a connection. openConnection sets one (a short-lived
  * connection like itself); a pool replaces it with one that prefers the pool's free connections.
  */
 export const kHelperSource: unique symbol = Symbol('redmux.helperSource');
