@@ -105,6 +105,8 @@ interface Waiting {
   readonly command: string;
   timer: NodeJS.Timeout | undefined;
   settled: boolean;
+  /** Takes the abort listener off the call's signal once the command leaves the queue. */
+  unlisten: (() => void) | undefined;
 }
 
 /**
@@ -379,12 +381,12 @@ export class Link {
         command,
         timer: undefined,
         settled: false,
+        unlisten: undefined,
       };
       const onAbort = (): void => {
         if (this.#drop(waiting)) reject(signal?.reason);
       };
       waiting.timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
         if (!this.#drop(waiting)) return;
         const error = new TimeoutError(
           `${command} waited ${limit} ms for ${label} to reconnect and was not sent`,
@@ -392,7 +394,10 @@ export class Link {
         );
         reject(error);
       }, limit);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal !== undefined) {
+        signal.addEventListener('abort', onAbort, { once: true });
+        waiting.unlisten = () => signal.removeEventListener('abort', onAbort);
+      }
       this.#queue.push(waiting);
       this.#queuedBytes += bytes;
       this.#sentBefore++;
@@ -407,6 +412,7 @@ export class Link {
     if (waiting.settled) return false;
     waiting.settled = true;
     clearTimeout(waiting.timer);
+    waiting.unlisten?.();
     this.#queuedBytes -= waiting.bytes;
     if (this.#queue.peekFront() === waiting) {
       this.#queue.shift();
@@ -514,6 +520,7 @@ export class Link {
     publish(onReady, { address: this.#config.label, epoch: this.#epoch } satisfies ReadyEvent);
     for (let waiting = this.#queue.shift(); waiting !== undefined; waiting = this.#queue.shift()) {
       clearTimeout(waiting.timer);
+      waiting.unlisten?.();
       waiting.settled = true;
       waiting.send(conn).then(waiting.resolve, waiting.reject);
     }
@@ -528,6 +535,7 @@ export class Link {
     this.#wake?.();
     for (let waiting = this.#queue.shift(); waiting !== undefined; waiting = this.#queue.shift()) {
       clearTimeout(waiting.timer);
+      waiting.unlisten?.();
       waiting.settled = true;
       waiting.reject(
         new ConnectionLostError(`${waiting.command} was not sent: ${cause.message}`, false, {

@@ -248,6 +248,21 @@ describe('reconnecting client (createRedis with reconnect)', function () {
     expect(await small).to.equal(true);
   });
 
+  it('a queued command whose signal aborts leaves the queue unsent', async () => {
+    const redis = await client();
+    await server.kill();
+    await eventually(async () => redis.state === 'reconnecting');
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const aborted = rejectionOf(redis.executeWith({ signal: controller.signal }, 'INCR', 'gone'));
+    const kept = redis.incr('kept');
+    controller.abort(reason);
+    expect(await aborted).to.equal(reason);
+    await server.restart();
+    expect(await kept).to.equal(1);
+    expect(await redis.exists('gone')).to.equal(0);
+  });
+
   it('fails fast with offlineQueue: false', async () => {
     const redis = await client({ offlineQueue: false });
     await server.kill();
