@@ -8,7 +8,7 @@
 import * as net from 'node:net';
 import createDebug from 'debug';
 import Denque from 'denque';
-import { isBlocking } from './command-flags';
+import { serverWait } from './command-flags';
 import { onPubsub } from './confirmations';
 import {
   closedByServer,
@@ -27,7 +27,7 @@ import {
   WatchVariableError,
 } from './errors';
 import { type ConnectionConfig, describeAddress } from './options';
-import { Liveness, livenessSettings, serverWait } from './liveness';
+import { Liveness, livenessSettings } from './liveness';
 import { type Arg, type CommandName, commandName, encodeCommand } from './protocol/encoder';
 import { PushReply, Reader, type ReaderLike, type Reply } from './protocol/reader';
 import { type Inbox, Outbox } from './socket';
@@ -389,9 +389,10 @@ export class RedisConnection {
     if (!this.#resp3 && this.#inPubsubMode() && !PUBSUB_ALLOWED.has(upper)) {
       return Promise.reject(pubsubModeError(upper));
     }
+    const wait = serverWait(upper, args); // undefined: not a blocking command
     if (
       options !== undefined &&
-      isBlocking(upper, args) &&
+      wait !== undefined &&
       this.#state.transaction === null &&
       hasDeadline(options)
     ) {
@@ -420,7 +421,6 @@ export class RedisConnection {
     this.#settling = null;
     this.#state.track(slot, upper, args);
     if (channels !== undefined) slot.more().channels = channels;
-    const wait = serverWait(upper, args); // undefined: not a blocking command
     if (options !== undefined) {
       const timeout = options.timeout ?? (wait === undefined ? this.#commandTimeout : undefined);
       armSlot(slot, timeout, options.signal);

@@ -33,56 +33,6 @@ export const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 const PING = commandName('PING');
 
-type ServerWait = (args: readonly unknown[]) => number | undefined;
-
-/** A number of seconds or milliseconds as the server reads it; `0` means forever. */
-function wait(arg: unknown, unit: number): number {
-  const value = Number(Buffer.isBuffer(arg) ? arg.toString() : arg);
-  if (value === 0) return Infinity;
-  // A value the server will refuse at once, with an error: no stretch needed, but none is harmful.
-  return Number.isFinite(value) && value > 0 ? value * unit : Infinity;
-}
-const lastSeconds: ServerWait = (args) => wait(args[args.length - 1], 1000);
-const firstSeconds: ServerWait = (args) => wait(args[0], 1000);
-const lastMs: ServerWait = (args) => wait(args[args.length - 1], 1);
-/** XREAD / XREADGROUP: blocking only with BLOCK before STREAMS (a key after it may be called "block"). */
-const blockOption: ServerWait = (args) => {
-  for (let i = 0; i < args.length; i++) {
-    const word = typeof args[i] === 'number' ? '' : String(args[i]).toUpperCase();
-    if (word === 'STREAMS') return undefined;
-    if (word === 'BLOCK') return wait(args[i + 1], 1);
-  }
-  return undefined;
-};
-
-/**
- * For each blocking command (`BLOCKING_COMMANDS` and `BLOCKING_WITH_OPTION` in command-flags.ts, a
- * test checks they agree): where it says how long the server may hold it.
- */
-export const SERVER_WAIT: ReadonlyMap<string, ServerWait> = new Map([
-  ['BLPOP', lastSeconds],
-  ['BRPOP', lastSeconds],
-  ['BRPOPLPUSH', lastSeconds],
-  ['BLMOVE', lastSeconds],
-  ['BZPOPMIN', lastSeconds],
-  ['BZPOPMAX', lastSeconds],
-  ['BLMPOP', firstSeconds],
-  ['BZMPOP', firstSeconds],
-  ['WAIT', lastMs],
-  ['WAITAOF', lastMs],
-  ['XREAD', blockOption],
-  ['XREADGROUP', blockOption],
-]);
-
-/**
- * How long the server may hold this command before it answers, in milliseconds (`Infinity`: it
- * may block forever); undefined when the command does not block. One map lookup for the others.
- */
-export function serverWait(upper: string, args: readonly unknown[]): number | undefined {
-  const rule = SERVER_WAIT.get(upper);
-  return rule === undefined ? undefined : rule(args);
-}
-
 /** The three settings, with their defaults applied. */
 export interface LivenessSettings {
   /** Idle time before a health PING; 0: never. */

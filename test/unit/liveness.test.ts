@@ -2,15 +2,19 @@
 // blocking command may be silent) and the checks of the three liveness options.
 import { expect } from 'chai';
 import { createConnection, createPool, createRedis, createRedisPool } from '../../lib';
-import { BLOCKING_COMMANDS, BLOCKING_WITH_OPTION } from '../../lib/command-flags';
+import {
+  BLOCKING_COMMANDS,
+  BLOCKING_WITH_OPTION,
+  isBlocking,
+  SERVER_WAIT,
+  serverWait,
+} from '../../lib/command-flags';
 import {
   decide,
   Due,
   livenessSettings,
   type LivenessSettings,
   type Observed,
-  SERVER_WAIT,
-  serverWait,
 } from '../../lib/liveness';
 import { resolveConfig } from '../../lib/options';
 import { rejectionOf } from '../helpers/util';
@@ -154,6 +158,11 @@ describe('liveness', () => {
     it('XREAD without BLOCK, or with a stream named "block", does not block', () => {
       expect(serverWait('XREAD', ['STREAMS', 's', '0'])).to.equal(undefined);
       expect(serverWait('XREAD', ['STREAMS', 'block', '0'])).to.equal(undefined);
+      // isBlocking is the same rule: the pool and the blocking abort never disagree with it.
+      expect(isBlocking('XREAD', ['STREAMS', 'block', '0'])).to.equal(false);
+      expect(isBlocking('XREAD', ['BLOCK', 0, 'STREAMS', 's', '$'])).to.equal(true);
+      expect(isBlocking('BLPOP', ['a', 1])).to.equal(true);
+      expect(isBlocking('GET', ['a'])).to.equal(false);
     });
 
     it('a timeout the server will refuse counts as unbounded rather than as a stall', () => {
