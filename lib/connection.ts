@@ -28,7 +28,7 @@ import {
 } from './errors';
 import { type ConnectionConfig, describeAddress } from './options';
 import { Liveness, livenessSettings } from './liveness';
-import { type Arg, type CommandName, commandName, encodeCommand } from './protocol/encoder';
+import { type Arg, type CommandName, commandName, encodedLength } from './protocol/encoder';
 import { PushReply, Reader, type ReaderLike, type Reply } from './protocol/reader';
 import { type Inbox, Outbox } from './socket';
 import {
@@ -399,7 +399,7 @@ export class RedisConnection {
       // Dropping its reply would lose what it pops: it is unblocked instead (see unblock.ts).
       // Its CLIENT ID goes first, so bad input is caught before it: nothing is sent then.
       try {
-        encodeCommand(name, args);
+        encodedLength(name, args);
       } catch (err) {
         return Promise.reject(err);
       }

@@ -28,7 +28,7 @@ import {
   WatchVariableError,
 } from '../errors';
 import type { Channel } from '../pubsub';
-import { type Arg, CommandWriter, commandName } from '../protocol/encoder';
+import { type Arg, commandName, encodedLength } from '../protocol/encoder';
 import type { Reply } from '../protocol/reader';
 import { type Backoff, nextDelay } from './backoff';
 
@@ -138,8 +138,6 @@ export class Link {
   #broken: 'watch' | 'multi' | 'discarding' | undefined;
   /** Commands accepted on earlier connections and into the queue: see [kSent]. */
   #sentBefore = 0;
-  /** Checks and measures a command before it is queued; reused. */
-  readonly #writer = new CommandWriter();
   readonly #closed: Promise<void>;
   #resolveClosed!: () => void;
 
@@ -353,12 +351,10 @@ export class Link {
     }
     // Checked now as the connection would check it, so a bad argument is refused at once and a
     // batch learns synchronously (through [kSent]) that it was not accepted.
-    let bytes = 0;
+    let bytes: number;
     try {
-      this.#writer.write(commandName(command), args);
-      for (const chunk of this.#writer.take()) bytes += chunk.length;
+      bytes = encodedLength(commandName(command), args);
     } catch (err) {
-      this.#writer.clear();
       return Promise.reject(err);
     }
     if (this.#queue.length >= maxQueued || this.#queuedBytes + bytes > maxQueuedBytes) {

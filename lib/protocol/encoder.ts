@@ -205,6 +205,26 @@ export function encodeCommand(command: string | CommandName, args: readonly unkn
   return Buffer.concat(writer.take());
 }
 
+/** The writer {@link encodedLength} measures with: its block is reused, nothing is kept. */
+const measuring = new CommandWriter();
+
+/**
+ * How many bytes the command takes on the wire, checking every argument as the writer does,
+ * without keeping the bytes: for a command that is checked now and sent later.
+ *
+ * @throws TypeError as {@link CommandWriter.write} does.
+ */
+export function encodedLength(name: CommandName, args: readonly unknown[]): number {
+  let bytes = 0;
+  try {
+    measuring.write(name, args);
+    for (const chunk of measuring.take()) bytes += chunk.length;
+  } finally {
+    measuring.clear();
+  }
+  return bytes;
+}
+
 function isCommandName(value: unknown): value is CommandName {
   return (
     typeof value === 'object' && value !== null && Buffer.isBuffer((value as CommandName).bytes)

@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { commandName, CommandWriter, encodeCommand, upperName } from '../../lib/protocol/encoder';
+import {
+  commandName,
+  CommandWriter,
+  encodeCommand,
+  encodedLength,
+  upperName,
+} from '../../lib/protocol/encoder';
 
 /** A reference encoder, written as plainly as possible, that the fast one must agree with. */
 function reference(command: string, args: Array<string | Buffer | number>): Buffer {
@@ -125,6 +131,22 @@ describe('encodeCommand()', () => {
       expect(() => encodeCommand('', [])).to.throw(TypeError, /command name/);
       expect(() => encodeCommand(42 as unknown as string, [])).to.throw(TypeError, /command name/);
     });
+  });
+});
+
+describe('encodedLength()', () => {
+  it('is the length of the encoded command, for small, non-ASCII and large arguments', () => {
+    const cases: unknown[][] = [['k'], ['k', 'héllo', 42], ['k', Buffer.alloc(10_000, 1)], []];
+    for (let round = 0; round < 20; round++) {
+      for (const args of cases) {
+        expect(encodedLength(commandName('SET'), args)).to.equal(encodeCommand('SET', args).length);
+      }
+    }
+  });
+
+  it('throws TypeError for an argument that cannot be sent, and measures the next one right', () => {
+    expect(() => encodedLength(commandName('SET'), ['k', undefined])).to.throw(TypeError);
+    expect(encodedLength(commandName('GET'), ['k'])).to.equal(encodeCommand('GET', ['k']).length);
   });
 });
 
