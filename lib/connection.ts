@@ -52,7 +52,9 @@ import {
   kHelperSource,
 } from './unblock';
 import {
+  type Orphans,
   parsePubsubArgs,
+  type Resuming,
   PUBSUB_ALLOWED,
   type PubsubArgs,
   type PubsubReply,
@@ -70,6 +72,16 @@ export const kRelease: unique symbol = Symbol('redmux.release');
 
 /** @internal How many commands the connection has sent: a pool tells a borrower's own commands by it. */
 export const kSent: unique symbol = Symbol('redmux.sent');
+
+/**
+ * @internal Set by a Link that resubscribes after a loss: when the socket is lost the connection
+ * keeps its Channels open and hands them over ({@link RedisConnection.orphans}) instead of closing
+ * them with the error.
+ */
+export const kKeepSubscriptions: unique symbol = Symbol('redmux.keepSubscriptions');
+
+/** @internal Set by a Link: called each time a health PING of this connection is answered. */
+export const kProbeAnswered: unique symbol = Symbol('redmux.probeAnswered');
 
 /** Replies settled in one go before the callers get to run; see #readReplies. */
 const REPLIES_PER_TURN = 32;
@@ -138,6 +150,11 @@ export class RedisConnection {
 
   /** @internal */
   [kRelease]: (() => Promise<void>) | undefined = undefined;
+  /** @internal */
+  [kKeepSubscriptions] = false;
+  /** @internal */
+  [kProbeAnswered]: (() => void) | undefined = undefined;
+  #orphans: Orphans | undefined;
 
   /**
    * @internal Where an aborted blocking command is unblocked from: a short-lived connection opened
@@ -174,6 +191,7 @@ export class RedisConnection {
       pending: this.#pending,
       state: this.#state,
       monitoring: () => this.#monitoring,
+      answered: () => this[kProbeAnswered]?.(),
     });
     this.#unblockBudget = config.timeout ?? DEFAULT_UNBLOCK_BUDGET;
     inbox.attach((chunk) => this.#onData(chunk));
@@ -219,6 +237,27 @@ export class RedisConnection {
   }
 
   /** Why the connection closed (what its pending commands were rejected with); undefined while open. */
+  /**
+   * @internal The subscriptions a lost connection kept open for a resubscribe (see
+   * kKeepSubscriptions), with when the connection was last known good; undefined otherwise.
+   */
+  get orphans(): Orphans | undefined {
+    return this.#orphans;
+  }
+
+  /** @internal Set while a Link resubscribes a lost connection's Channels here (see Resuming). */
+  set resuming(resuming: Resuming | undefined) {
+    this.#subscriptions.resuming = resuming;
+  }
+
+  /**
+   * @internal Whether a health PING is out: a command sent now would wait behind it, and would be
+   * "maybe executed" if the socket turns out dead. A Link holds commands back until the PONG.
+   */
+  get probing(): boolean {
+    return this.#liveness.pinging === 1;
+  }
+
   get closeReason(): Error | undefined {
     return this.#closeError ?? undefined;
   }
@@ -612,7 +651,13 @@ export class RedisConnection {
       slot.special?.cleanup?.();
       slot.reject(lost ? lostError(error, slot.command, written-- > 0) : error);
     }
-    this.#subscriptions.closeAll(error);
+    if (this[kKeepSubscriptions] && !(error instanceof ConnectionForcedCloseError)) {
+      // Last known good: the last read (or the last send after an idle spell).
+      const lostAt = Date.now() - Math.round(performance.now() - this.#liveness.quietSince);
+      this.#orphans = { ...this.#subscriptions.detachAll(), lostAt, cause: error };
+    } else {
+      this.#subscriptions.closeAll(error);
+    }
     this.#state.pubsubPending = 0;
   }
 }

@@ -278,6 +278,8 @@ export class QueueFullError extends RedisError {
 
 /** What a subscription lost while its connection was down. */
 export interface SubscriptionGap {
+  /** Tells a gap marker from a message in a Channel's stream. */
+  readonly kind: 'gap';
   /** The channels and patterns whose messages may have been lost. */
   readonly channels: readonly string[];
   /** When the connection was last known good, in milliseconds since the Unix epoch. */

@@ -117,6 +117,8 @@ export interface LivenessHost {
   readonly state: SentState;
   /** True once MONITOR was sent: nothing else may be. */
   monitoring(): boolean;
+  /** A health PING was answered. */
+  answered?(): void;
 }
 
 /** The health check and stall detector of one connection; see the module comment. */
@@ -139,6 +141,7 @@ export class Liveness {
     if (this.#stopped) return;
     // Commands may have queued behind the PING: the stall check may be due before the next PING.
     this.#arm(this.quietSince + Math.min(this.#settings.interval, this.#settings.stall));
+    this.#host.answered?.(); // last: what it sends may re-arm the timer
   };
   readonly #stretched = (): number => this.#latestStretched();
 

@@ -46,6 +46,12 @@ const EXECUTE_KEYS: ReadonlySet<string> = new Set(Object.keys(EXECUTE_OPTION_KEY
  */
 export function executeOptionsError(where: string, options: unknown): Error | undefined {
   if (options === undefined) return new TypeError(`${where} takes an options object first`);
+  if (typeof options === 'object' && options !== null && 'retryOnLoss' in options) {
+    // A connection is one-shot: it has nowhere to send the command again.
+    return new TypeError(
+      `${where} option 'retryOnLoss' needs a client that reconnects: createRedis(…, { reconnect: true })`,
+    );
+  }
   const refusal = optionsError(where, options, EXECUTE_KEYS);
   if (refusal !== undefined) return refusal;
   const { encoding, signal, timeout } = options as ExecuteOptions;

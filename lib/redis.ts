@@ -416,6 +416,7 @@ export async function createRedis(
     ...reconnecting,
     backoff,
     label: describeAddress(config),
+    retrier: 'any',
   });
   // A Link has every member of RedisConnection that Redis and its batches use (see link.ts).
   const target = link as unknown as RedisConnection;

@@ -4,12 +4,38 @@
  *
  * @module
  */
+import type { SubscriptionGap } from './errors';
 import { Channel } from './pubsub';
 
 /** One entry of an executePubsub result: `[kind, channel or pattern, subscription count]`. */
 export type PubsubReply = [kind: string, name: string | null, count: number];
 
 type Registry = 'channels' | 'patterns' | 'shards';
+
+/**
+ * @internal The subscriptions of a lost connection, kept open for the next one: its Channels by
+ * registry, when it was last known good (ms since the Unix epoch), and what ended it.
+ */
+export interface Orphans {
+  readonly channels: Channel[];
+  readonly patterns: Channel[];
+  readonly shards: Channel[];
+  readonly lostAt: number;
+  readonly cause: Error;
+}
+
+/**
+ * @internal What a resubscribe tells each Channel when the server confirms it again: the gap's
+ * fields but `resumedAt`, which is the moment of the first confirmation.
+ */
+export interface Resuming {
+  /** The Channels being resubscribed: each hears of the gap once, as the server confirms it. */
+  readonly channels: ReadonlySet<Channel>;
+  readonly names: readonly string[];
+  readonly lostAt: number;
+  readonly cause: Error;
+  readonly epoch: number;
+}
 
 /** Pub/sub commands: which registry each one changes, and whether it adds to it. */
 export const PUBSUB_COMMANDS: ReadonlyMap<string, { registry: Registry; add: boolean }> = new Map([
@@ -102,6 +128,10 @@ export class Subscriptions {
    * own: messages themselves always arrive as Buffers (see RedisConnection's #replyEncoding).
    */
   encoding: BufferEncoding | null = null;
+  /** Set while a Link resubscribes the Channels of a lost connection; see {@link Resuming}. */
+  resuming: Resuming | undefined = undefined;
+  /** The gap of the current resubscribe, made at its first confirmation. */
+  #gap: SubscriptionGap | undefined = undefined;
 
   /** The number of subscriptions the server reported. */
   get count(): number {
@@ -167,6 +197,8 @@ export class Subscriptions {
           const channel = requested?.get(name) ?? new Channel(name, spec.registry === 'patterns');
           channel._bind(this.encoding);
           registry.set(name, channel);
+          // Before any message the server sends it from now on, so the marker comes first.
+          if (this.resuming?.channels.has(channel)) channel._gap(this.#gapOf(this.resuming));
         }
       } else {
         registry.get(name)?._close();
@@ -176,6 +208,29 @@ export class Subscriptions {
     if (spec.registry === 'shards') this.#shardCount = count;
     else this.#count = count;
     return [kind, name, count];
+  }
+
+  /** The one gap object of a resubscribe, every Channel of it sharing it (a Receiver yields it once). */
+  #gapOf(resuming: Resuming): SubscriptionGap {
+    if (this.#gap === undefined || this.#gap.epoch !== resuming.epoch) {
+      const { names, lostAt, cause, epoch } = resuming;
+      this.#gap = { kind: 'gap', channels: names, lostAt, resumedAt: Date.now(), cause, epoch };
+    }
+    return this.#gap;
+  }
+
+  /** Forgets every Channel without closing it, for a Link to subscribe them again elsewhere. */
+  detachAll(): { channels: Channel[]; patterns: Channel[]; shards: Channel[] } {
+    const detached = {
+      channels: [...this.channels.values()],
+      patterns: [...this.patterns.values()],
+      shards: [...this.shards.values()],
+    };
+    this.channels.clear();
+    this.patterns.clear();
+    this.shards.clear();
+    this.#count = this.#shardCount = 0;
+    return detached;
   }
 
   /**

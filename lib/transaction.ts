@@ -7,6 +7,7 @@
  */
 import { type ConnectionsPool, isPool } from './pool';
 import { type ExecuteOptions, kSent, type RedisConnection } from './connection';
+import { kBatch } from './link/link';
 import {
   MultiExecError,
   PipelineError,
@@ -202,7 +203,10 @@ export abstract class Batch<S = Buffer> extends Commands<S> {
       // as commands that failed; the batch never left, so it rejects with why, as a closed pool does.
       if (!isPool(target) && target.closeReason !== undefined) throw target.closeReason;
       // A pool lends one connection for the whole batch, so nothing else lands between its commands.
-      const conn = isPool(target) ? await target.acquire() : target;
+      // A reconnecting client's batch goes through its view without resends (see Link[kBatch]).
+      const conn = isPool(target)
+        ? await target.acquire()
+        : ((target as { [kBatch]?: RedisConnection })[kBatch] ?? target);
       try {
         await this.send(conn, queue);
       } finally {

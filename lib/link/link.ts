@@ -16,7 +16,14 @@
 import diagnostics from 'node:diagnostics_channel';
 import Denque from 'denque';
 import createDebug from 'debug';
-import { type ExecuteOptions, kSent, type PubsubReply, type RedisConnection } from '../connection';
+import {
+  type ExecuteOptions,
+  kKeepSubscriptions,
+  kProbeAnswered,
+  kSent,
+  type PubsubReply,
+  type RedisConnection,
+} from '../connection';
 import {
   AuthError,
   ConnectionClosedError,
@@ -24,13 +31,17 @@ import {
   ConnectionLostError,
   NoPermError,
   QueueFullError,
+  ReplyError,
   TimeoutError,
   WatchVariableError,
 } from '../errors';
 import type { Channel } from '../pubsub';
 import { type Arg, commandName, encodedLength } from '../protocol/encoder';
 import type { Reply } from '../protocol/reader';
+import type { Orphans } from '../subscriptions';
 import { type Backoff, nextDelay } from './backoff';
+import { type Retrier, retryableReply } from './fate';
+import { closeOrphans, resubscribe } from './resubscribe';
 
 const debug = createDebug('redmux:link');
 
@@ -50,6 +61,10 @@ export interface LinkConfig {
   readonly offlineQueue: boolean;
   /** A label of the server for events and logs (never credentials). */
   readonly label: string;
+  /** Subscribe every Channel again after a reconnect, each yielding a gap marker (default true). */
+  readonly resubscribe: boolean;
+  /** Which reply errors that prove a command did not run this client retries (see fate.ts). */
+  readonly retrier: Retrier;
 }
 
 /** `redmux:reconnecting`: the Link will try again after `delay` ms. */
@@ -138,6 +153,15 @@ export class Link {
   #broken: 'watch' | 'multi' | 'discarding' | undefined;
   /** Commands accepted on earlier connections and into the queue: see [kSent]. */
   #sentBefore = 0;
+  /**
+   * A health PING of the current connection is out: commands wait in the queue for its PONG, so
+   * that a dead idle socket leaves them unsent (safe to send on the next one) instead of "maybe".
+   */
+  #held = false;
+  /** The Channels of the lost connection, subscribed again on the next one. */
+  #orphans: Orphans | undefined;
+  /** The same Link without the resends of #recover: what a batch sends through (see [kBatch]). */
+  readonly #plain: RedisConnection;
   readonly #closed: Promise<void>;
   #resolveClosed!: () => void;
 
@@ -156,6 +180,14 @@ export class Link {
     this.#config = config;
     this.#db = first.db;
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#plain = {
+      execute: (command: string, ...args: Arg[]) =>
+        this.#send(command, args, undefined, false, undefined),
+      executeWith: (options: ExecuteOptions, command: string, ...args: Arg[]) =>
+        this.#send(command, args, options, false, undefined),
+      [kSent]: 0,
+    } as unknown as RedisConnection;
+    Object.defineProperty(this.#plain, kSent, { get: () => this[kSent] });
     this.#watch(first, this.#epoch);
     publish(onReady, { address: config.label, epoch: this.#epoch } satisfies ReadyEvent);
   }
@@ -224,28 +256,117 @@ export class Link {
   }
 
   execute<T = Reply>(command: string, ...args: Arg[]): Promise<T> {
-    if (this.#broken !== undefined) {
-      const refusal = this.#transactionRefusal(command);
-      if (refusal !== undefined) return refusal as Promise<T>;
-    }
-    if (this.#ready()) {
-      if (command.length === 4 && command.toUpperCase() === 'QUIT') this.#closing = true;
-      return this.#conn.execute<T>(command, ...args);
-    }
-    return this.#wait(command, args, (conn) => conn.execute(command, ...args)) as Promise<T>;
+    return this.#send<T>(command, args, undefined, true, undefined);
   }
 
-  executeWith<T = Reply>(options: ExecuteOptions, command: string, ...args: Arg[]): Promise<T> {
+  /**
+   * {@link execute} with per-command options; `retryOnLoss: true` says the command is safe to run
+   * twice: written on a connection that was lost, it is sent once more (within its deadline)
+   * instead of rejecting with `maybeExecuted`.
+   */
+  executeWith<T = Reply>(options: LinkExecuteOptions, command: string, ...args: Arg[]): Promise<T> {
+    if (options?.retryOnLoss !== undefined && typeof options.retryOnLoss !== 'boolean') {
+      return Promise.reject(new TypeError("executeWith() option 'retryOnLoss' must be a boolean"));
+    }
+    return this.#send<T>(command, args, options, true, undefined);
+  }
+
+  /**
+   * @internal The same Link without automatic resends: a batch sends through it, so that once
+   * one of its commands may have run, the unsent rest rejects (`maybeExecuted: false`) instead of
+   * running alone on the next connection.
+   */
+  get [kBatch](): RedisConnection {
+    return this.#plain;
+  }
+
+  /**
+   * Sends a command on the current connection, or queues it while there is none (or while a
+   * health PING is out). With `recover`, a failure that proves it did not run sends it again (see
+   * #recover); `tries` is where those resends are.
+   */
+  #send<T>(
+    command: string,
+    args: Arg[],
+    options: LinkExecuteOptions | undefined,
+    recover: boolean,
+    tries: Tries | undefined,
+  ): Promise<T> {
     if (this.#broken !== undefined) {
       const refusal = this.#transactionRefusal(command);
       if (refusal !== undefined) return refusal as Promise<T>;
     }
-    if (this.#ready()) return this.#conn.executeWith<T>(options, command, ...args);
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const send = (conn: RedisConnection): Promise<unknown> =>
-      conn.executeWith(options, command, ...args);
-    return this.#wait(command, args, send, options) as Promise<T>;
+    const own = options?.retryOnLoss === undefined ? options : withoutRetryOnLoss(options);
+    if (this.#ready()) {
+      const conn = this.#conn;
+      if (command.length === 4 && command.toUpperCase() === 'QUIT') this.#closing = true;
+      const sent =
+        own === undefined
+          ? conn.execute<T>(command, ...args)
+          : conn.executeWith<T>(own, command, ...args);
+      if (!recover || !mayResend(conn, command)) return sent;
+      return sent.then(undefined, (err: unknown) =>
+        this.#recover<T>(err, command, args, options, tries),
+      );
+    }
+    const send = (conn: RedisConnection): Promise<unknown> => {
+      const sent =
+        own === undefined ? conn.execute(command, ...args) : conn.executeWith(own, command, ...args);
+      if (!recover || !mayResend(conn, command)) return sent;
+      return sent.then(undefined, (err: unknown) =>
+        this.#recover(err, command, args, options, tries),
+      );
+    };
+    return this.#wait(command, args, send, own) as Promise<T>;
+  }
+
+  /**
+   * What a failed command gets: sent again when the failure proves it did not run — written to no
+   * socket (`maybeExecuted: false`: it is a queued command like any other), or a reply such as
+   * LOADING (fate.ts), with backoff, within its deadline (its `timeout`, else `offlineTimeout`) —
+   * or once more after a loss when the call opted in with `retryOnLoss`. Otherwise the failure.
+   */
+  #recover<T>(
+    err: unknown,
+    command: string,
+    args: Arg[],
+    options: LinkExecuteOptions | undefined,
+    tries: Tries | undefined,
+  ): Promise<T> {
+    const resent = tries?.resent ?? false;
+    if (err instanceof ConnectionLostError) {
+      if (!err.maybeExecuted) return this.#send(command, args, options, true, tries);
+      if (options?.retryOnLoss === true && !resent) {
+        debug('%s: %s resent once after a loss (retryOnLoss)', this.#config.label, command);
+        return this.#send(command, args, options, true, { ...(tries ?? FIRST), resent: true });
+      }
+      return Promise.reject(err);
+    }
+    if (!(err instanceof ReplyError) || !retryableReply(err.message, this.#config.retrier)) {
+      return Promise.reject(err);
+    }
+    const since = tries !== undefined && tries.attempt > 0 ? tries.since : performance.now();
+    const attempt = tries?.attempt ?? 0;
+    const own = options?.timeout;
+    const budget = own !== undefined && own !== Infinity ? own : this.#config.offlineTimeout;
+    let delay: number | false;
+    try {
+      delay = nextDelay(this.#config.backoff, attempt, err);
+    } catch {
+      delay = false;
+    }
+    const left = since + budget - performance.now();
+    if (delay === false || delay >= left) return Promise.reject(err);
+    debug('%s: %s got %s; again in %d ms', this.#config.label, command, err.code, delay);
+    const next: Tries = { attempt: attempt + 1, since, resent };
+    return new Promise<void>((resolve) => setTimeout(resolve, delay)).then(() => {
+      const remaining = since + budget - performance.now();
+      const timed =
+        own !== undefined && own !== Infinity ? { ...options, timeout: remaining } : options;
+      return this.#send<T>(command, args, timed, true, next);
+    });
   }
 
   executePubsub(
@@ -357,7 +478,13 @@ export class Link {
     } catch (err) {
       return Promise.reject(err);
     }
-    if (this.#queue.length >= maxQueued || this.#queuedBytes + bytes > maxQueuedBytes) {
+    // Held behind a health PING, a command would otherwise be in the socket's buffer: that wait
+    // lasts one round trip (healthCheckTimeout at most) and is not refused for the queue's size.
+    const bounded = this.#state !== 'ready' || !this.#held;
+    if (
+      bounded &&
+      (this.#queue.length >= maxQueued || this.#queuedBytes + bytes > maxQueuedBytes)
+    ) {
       return Promise.reject(
         new QueueFullError(
           `${command} was not sent: ${this.#queue.length} commands (${this.#queuedBytes} bytes) ` +
@@ -430,13 +557,27 @@ export class Link {
    */
   #ready(): boolean {
     if (this.#state !== 'ready') return false;
-    if (!this.#conn.closed) return true;
-    this.#lose(this.#conn, this.#epoch);
-    return false;
+    const conn = this.#conn;
+    if (conn.closed) {
+      this.#lose(conn, this.#epoch);
+      return false;
+    }
+    if (this.#held) return false;
+    if (conn.probing && this.#config.offlineQueue) {
+      this.#held = true;
+      return false;
+    }
+    return true;
   }
 
-  /** Follows `conn` of `epoch` until it closes. */
+  /** Follows `conn` of `epoch` until it closes; sends what its health PING held back once answered. */
   #watch(conn: RedisConnection, epoch: number): void {
+    conn[kKeepSubscriptions] = this.#config.resubscribe;
+    conn[kProbeAnswered] = () => {
+      if (epoch !== this.#epoch || !this.#held || this.#state !== 'ready') return;
+      this.#held = false;
+      this.#flush(conn);
+    };
     void conn.waitClosed().then(() => this.#lose(conn, epoch));
   }
 
@@ -450,6 +591,9 @@ export class Link {
     }
     this.#db = conn.db;
     this.#broken = conn.blockAtClose;
+    this.#held = false;
+    // Kept from the first loss until a connection resubscribed them (a failed attempt keeps them).
+    this.#orphans ??= conn.orphans;
     publish(onLost, {
       address: this.#config.label,
       epoch,
@@ -501,6 +645,22 @@ export class Link {
         conn.close();
         return;
       }
+      const orphans = this.#orphans;
+      if (orphans !== undefined) {
+        conn[kKeepSubscriptions] = true;
+        try {
+          await resubscribe(conn, orphans, this.#epoch + 1);
+        } catch (err) {
+          cause = err as Error;
+          conn.close();
+          continue;
+        }
+        if (this.closed) {
+          conn.close();
+          return;
+        }
+        this.#orphans = undefined;
+      }
       return this.#adopt(conn);
     }
   }
@@ -514,6 +674,12 @@ export class Link {
     this.#watch(conn, this.#epoch);
     debug('%s: ready (epoch %d, %d queued)', this.#config.label, this.#epoch, this.#queue.length);
     publish(onReady, { address: this.#config.label, epoch: this.#epoch } satisfies ReadyEvent);
+    this.#held = false;
+    this.#flush(conn);
+  }
+
+  /** Sends `conn` everything that waited, in order. */
+  #flush(conn: RedisConnection): void {
     for (let waiting = this.#queue.shift(); waiting !== undefined; waiting = this.#queue.shift()) {
       clearTimeout(waiting.timer);
       waiting.unlisten?.();
@@ -540,8 +706,49 @@ export class Link {
       );
     }
     this.#queuedBytes = 0;
+    if (this.#orphans !== undefined) closeOrphans(this.#orphans, cause);
+    this.#orphans = undefined;
     this.#resolveClosed();
   }
+}
+
+/** @internal A reconnecting client's batch sends through `link[kBatch]` (see Link). */
+export const kBatch: unique symbol = Symbol('redmux.batch');
+
+/** Options of {@link Link.executeWith}: a connection's, and whether a lost command may be resent once. */
+export interface LinkExecuteOptions extends ExecuteOptions {
+  /** The command is safe to run twice: after a loss it is sent once more instead of rejecting. */
+  retryOnLoss?: boolean;
+}
+
+/** Where the resends of one command are (see Link's #recover). */
+interface Tries {
+  /** Resends after replies that proved it did not run, so far. */
+  readonly attempt: number;
+  /** performance.now() of the first such reply: the deadline counts from there. */
+  readonly since: number;
+  /** Sent once more after a loss (retryOnLoss): never twice. */
+  readonly resent: boolean;
+}
+
+const FIRST: Tries = { attempt: 0, since: 0, resent: false };
+
+/** Commands never resent automatically: a transaction's, whose state died with the connection. */
+const OWN_STATE: ReadonlySet<string> = new Set(['MULTI', 'EXEC', 'DISCARD', 'WATCH', 'UNWATCH']);
+
+/**
+ * Whether a command sent on `conn` may be sent again when a failure proves it did not run: not
+ * inside a transaction or under WATCH, whose state the next connection would not have.
+ */
+function mayResend(conn: RedisConnection, command: string): boolean {
+  if (conn.inTransaction || conn.watching) return false;
+  return command.length > 7 || command.length < 4 || !OWN_STATE.has(command.toUpperCase());
+}
+
+/** `options` without `retryOnLoss`, which the connection does not know. */
+function withoutRetryOnLoss(options: LinkExecuteOptions): ExecuteOptions {
+  const { retryOnLoss: _, ...rest } = options;
+  return rest;
 }
 
 /** Publishes on a diagnostics channel only when someone listens (no object built otherwise). */

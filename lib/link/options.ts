@@ -24,6 +24,12 @@ export interface ReconnectingOptions {
   offlineTimeout?: number;
   /** `false`: a command sent while reconnecting rejects at once (ConnectionLostError, `maybeExecuted: false`). Default `true`. */
   offlineQueue?: boolean;
+  /**
+   * After a reconnect, subscribe every Channel again (before any other command) and put a gap
+   * marker in each one's stream. `false`: a lost connection closes its Channels, as without
+   * reconnect. Default `true`.
+   */
+  resubscribe?: boolean;
 }
 
 /** {@link ReconnectingOptions} checked and with defaults applied; `backoff` undefined: no reconnect. */
@@ -33,6 +39,7 @@ export interface Reconnecting {
   maxQueuedBytes: number;
   offlineTimeout: number;
   offlineQueue: boolean;
+  resubscribe: boolean;
 }
 
 const RECONNECTING_OPTION_KEYS: Readonly<Record<keyof ReconnectingOptions, true>> = {
@@ -41,6 +48,7 @@ const RECONNECTING_OPTION_KEYS: Readonly<Record<keyof ReconnectingOptions, true>
   maxQueuedBytes: true,
   offlineTimeout: true,
   offlineQueue: true,
+  resubscribe: true,
 };
 
 const RECONNECTING_KEYS = keySet(RECONNECTING_OPTION_KEYS);
@@ -81,7 +89,7 @@ function checkReconnecting(where: string, given: ReconnectingOptions): Reconnect
     throw new TypeError(`${where} reconnect must be a boolean or an object of backoff options`);
   }
   const queueKeys = (
-    ['maxQueued', 'maxQueuedBytes', 'offlineTimeout', 'offlineQueue'] as const
+    ['maxQueued', 'maxQueuedBytes', 'offlineTimeout', 'offlineQueue', 'resubscribe'] as const
   ).filter((key) => given[key] !== undefined);
   if (backoff === undefined && queueKeys.length > 0) {
     // Without reconnecting nothing ever waits: the option would be silently ignored.
@@ -105,7 +113,11 @@ function checkReconnecting(where: string, given: ReconnectingOptions): Reconnect
   if (typeof offlineQueue !== 'boolean') {
     throw new TypeError(`${where} offlineQueue must be a boolean`);
   }
-  return { backoff, maxQueued, maxQueuedBytes, offlineTimeout, offlineQueue };
+  const resubscribe = given.resubscribe ?? true;
+  if (typeof resubscribe !== 'boolean') {
+    throw new TypeError(`${where} resubscribe must be a boolean`);
+  }
+  return { backoff, maxQueued, maxQueuedBytes, offlineTimeout, offlineQueue, resubscribe };
 }
 
 function toChecked(backoff: Backoff | TypeError | RangeError): Backoff {
