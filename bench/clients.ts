@@ -88,7 +88,7 @@ function redmuxClient(
         async receive(onMessage) {
           // Leaving the loop with `break` keeps the channel subscribed and its queue intact.
           for await (const message of channel.iter({ encoding: 'utf8' })) {
-            if (onMessage(message)) return;
+            if (typeof message === 'string' && onMessage(message)) return; // not a gap marker
           }
           throw new Error('redmux: the channel closed before the last message');
         },

@@ -10,6 +10,7 @@ import {
   type Channel,
   ConnectionClosedError,
   createConnection,
+  isGap,
   Receiver,
   type RedisConnection,
   RedisError,
@@ -59,9 +60,14 @@ async function tour(subscriber: RedisConnection, publisher: RedisConnection): Pr
   await publisher.execute('PUBLISH', 'tour:logs:web', 'GET / 200');
   await publisher.execute('PUBLISH', 'tour:a', 'to a');
   // Every message arrives as [sender, message] (for a pattern: [sender, [channelName, message]]),
-  // in the order the server sent them.
+  // in the order the server sent them; a gap marker (isGap) where messages may have been lost.
   let count = 0;
-  for await (const [sender, message] of receiver) {
+  for await (const item of receiver) {
+    if (isGap(item)) {
+      show('gap', item.channels);
+      continue;
+    }
+    const [sender, message] = item;
     show(`from ${sender.name}`, message);
     if (++count === 3) break; // leaving the loop neither closes the receiver nor loses a message
   }

@@ -260,8 +260,9 @@ export class ConnectionLostError extends ConnectionClosedError {
 }
 
 /**
- * A queue of unsent commands is full (`maxQueued` or `maxQueuedBytes`); nothing was sent. Part of
- * the reconnecting layer being built (DESIGN.md, "Round 2"): nothing throws it yet.
+ * A queue is full (`maxQueued` or `maxQueuedBytes`): a command waiting for a reconnect, which was
+ * not sent; or a pub/sub Channel's or Receiver's queue, which dropped messages because its consumer
+ * is too slow (the `cause` of their gap marker, or what a read rejects with under `overflow: 'error'`).
  */
 export class QueueFullError extends RedisError {
   /** Never sent, so never run. */
@@ -276,26 +277,40 @@ export class QueueFullError extends RedisError {
   }
 }
 
-/** What a subscription lost while its connection was down. */
+/**
+ * A gap marker: messages of a subscription may have been lost, because its connection was down
+ * (then resubscribed) or because its consumer was too slow and the queue dropped the oldest
+ * messages. A Channel or Receiver with `gaps: 'marker'` yields it in order with its messages; tell
+ * it apart with `isGap()`.
+ */
 export interface SubscriptionGap {
-  /** Tells a gap marker from a message in a Channel's stream. */
+  /** Always `'gap'`; `isGap()` tells a marker from a message. */
   readonly kind: 'gap';
   /** The channels and patterns whose messages may have been lost. */
   readonly channels: readonly string[];
-  /** When the connection was last known good, in milliseconds since the Unix epoch. */
+  /**
+   * When the connection was last known good (or the queue dropped its first message), in
+   * milliseconds since the Unix epoch.
+   */
   readonly lostAt: number;
-  /** When the server confirmed the subscriptions again, in milliseconds since the Unix epoch. */
+  /**
+   * When the server confirmed the subscriptions again (or the queue dropped its last message), in
+   * milliseconds since the Unix epoch.
+   */
   readonly resumedAt: number;
-  /** What ended the connection. */
+  /** What ended the connection, or a {@link QueueFullError} when a full queue dropped messages. */
   readonly cause: Error;
-  /** How many connections the client had made once the subscription resumed (1 for the first). */
+  /**
+   * How many connections the client had made once the subscription resumed (1 for the first). A
+   * gap of a full queue has the epoch of the last loss its queue saw, 0 when it saw none.
+   */
   readonly epoch: number;
 }
 
 /**
- * Messages of a subscription may have been lost (pub/sub cannot be replayed; Streams can). What a
- * Channel with `gaps: 'throw'` will reject with, the Channel staying usable, once subscriptions
- * resubscribe after a loss (DESIGN.md, "Round 2"): nothing throws it yet.
+ * Messages of a subscription may have been lost (pub/sub cannot be replayed; Streams can). What
+ * the read of a Channel or Receiver made with `gaps: 'throw'` rejects with where a gap marker
+ * would be; the Channel stays usable and the next read gets the next message.
  */
 export class SubscriptionGapError extends RedisError {
   /** What was lost; see {@link SubscriptionGap}. */

@@ -22,6 +22,8 @@ export type { Arg } from './protocol/encoder';
 export { Reader, PushReply, MAX_DEPTH, MAX_BULK_LENGTH } from './protocol/reader';
 export type { Reply, ReaderLike, ReaderConstructor, ReaderOptions } from './protocol/reader';
 export { Channel, Receiver } from './pubsub';
+export { isGap } from './pubsub-gap';
+export type { GapEvent, GapPolicy, OverflowPolicy, QueueOptions } from './pubsub-gap';
 export { ContextRedis, createRedis, createRedisPool, Redis } from './redis';
 export type { RedisOptions, TransactionOptions } from './redis';
 export type { ReconnectingOptions } from './link/options';

@@ -7,11 +7,26 @@
  * subscribed on unless the Channel (or Receiver) was made with its own, or the read asks for
  * another: on a `utf8` client they are strings, on a client without an encoding Buffers.
  *
+ * Every queue is bounded (`maxQueued`, `maxQueuedBytes`) and a loss is never silent: a gap marker
+ * stands, in order, where messages may be missing (after a reconnect, or where a full queue dropped
+ * its oldest messages); see `pubsub-gap.ts`.
+ *
  * @module
  */
 
+import type { SubscriptionGap } from './errors';
 import { MessageQueue } from './message-queue';
-import { optionsError, refusedIterator } from './strict';
+import { publishGap, type QueueOptions, registerGap } from './pubsub-gap';
+import {
+  checkConstructorOptions,
+  decodeOne,
+  type DecodeOptions,
+  noArguments,
+  rawSize,
+  type RawMessage,
+  readError,
+} from './pubsub-read';
+import { refusedIterator } from './strict';
 
 /**
  * A message as a {@link Channel} hands it out. On a pattern channel (`P` = `true`) it is the tuple
@@ -65,8 +80,12 @@ export interface GetOptions {
   decoder?: Decoder;
 }
 
-/** Options of `new Channel()` and `new Receiver()`. */
-export interface ChannelOptions {
+/**
+ * Options of `new Channel()` and `new Receiver()`: the default `encoding`, and (from
+ * {@link QueueOptions}) what a gap becomes (`gaps`, default `'marker'`) and the queue's bounds
+ * (`maxQueued` 100,000 messages, `maxQueuedBytes` 64 MiB, `overflow: 'drop-oldest'`).
+ */
+export interface ChannelOptions extends QueueOptions {
   /**
    * How reads decode messages when they don't say: an encoding gives strings, `null` Buffers.
    * Default: the encoding of the connection the Channel is subscribed on, learnt when it subscribes
@@ -95,68 +114,9 @@ type AsStrings = { encoding: BufferEncoding; decoder?: undefined };
 type DecodeDefault<M, T> = { encoding?: undefined; decoder: (message: M) => T };
 type DecodeStrings<T> = { encoding: BufferEncoding; decoder: (message: string) => T };
 type DecodeBuffers<T> = { encoding: null; decoder: (message: Buffer) => T };
-/** Any of them: a decoder takes a string after an encoding, a Buffer without one. */
-type DecodeOptions = { encoding?: BufferEncoding | null; decoder?: (message: never) => unknown };
-
-/** A raw message as the connection hands it over. */
-type RawMessage = Buffer | [channel: Buffer, message: Buffer];
-
-const GET_OPTIONS: ReadonlySet<string> = new Set(['encoding', 'decoder']);
-const CONSTRUCTOR_OPTIONS: ReadonlySet<string> = new Set(['encoding']);
-
 /** A Receiver's channels are made by it: the constructor learns its Receiver by this key. */
 const kReceiver = Symbol('receiver');
 type InternalOptions = ChannelOptions & { [kReceiver]?: Receiver<unknown> };
-
-/**
- * Why a read's arguments are refused, or undefined: more than one argument, options that are not
- * a plain object or have a key other than `encoding` and `decoder`, or values of the wrong kind.
- * Checked before a message is taken, so a refused read consumes nothing.
- */
-function readError(where: string, options: unknown, extra: number): TypeError | undefined {
-  if (extra > 0) return new TypeError(`${where} takes at most 1 argument, got ${extra + 1}`);
-  if (options === undefined) return undefined;
-  const refused = optionsError(where, options, GET_OPTIONS);
-  if (refused !== undefined) return refused;
-  const { encoding, decoder } = options as GetOptions;
-  if (encoding != null && !isEncoding(encoding)) {
-    return new TypeError(`${where} option 'encoding' must be a Buffer encoding or null`);
-  }
-  if (decoder !== undefined && typeof decoder !== 'function') {
-    return new TypeError(`${where} option 'decoder' must be a function`);
-  }
-  return undefined;
-}
-
-/** `where` takes no arguments: the TypeError for `count` of them, or undefined when there are none. */
-function noArguments(where: string, count: number): TypeError | undefined {
-  return count === 0 ? undefined : new TypeError(`${where} takes no arguments, got ${count}`);
-}
-
-/** Checks constructor options: a sync throw, as a constructor has no promise to reject. */
-function checkConstructorOptions(where: string, options: unknown): ChannelOptions {
-  const refused = optionsError(where, options, CONSTRUCTOR_OPTIONS);
-  if (refused !== undefined) throw refused;
-  const encoding = (options as ChannelOptions | undefined)?.encoding;
-  if (encoding != null && !isEncoding(encoding)) {
-    throw new TypeError(`${where} option 'encoding' must be a Buffer encoding or null`);
-  }
-  return (options ?? {}) as ChannelOptions;
-}
-
-function isEncoding(value: unknown): value is BufferEncoding {
-  return typeof value === 'string' && Buffer.isEncoding(value);
-}
-
-function decodeOne(
-  message: Buffer,
-  encoding: BufferEncoding | null,
-  decoder: DecodeOptions['decoder'],
-): unknown {
-  const decoded = encoding ? message.toString(encoding) : message;
-  // The overloads pair a string decoder with an encoding and a Buffer decoder without one.
-  return decoder ? (decoder as Decoder)(decoded) : decoded;
-}
 
 const NOT_READABLE = 'messages of a Receiver channel are read from the Receiver';
 
@@ -174,8 +134,18 @@ const NOT_READABLE = 'messages of a Receiver channel are read from the Receiver'
  * the connection, so a loss is never mistaken for an end. A closed Channel stays closed: subscribe
  * again with a new one (or by name).
  *
- * The queue is unbounded: a consumer slower than the publishers makes it grow in memory. Watch
- * {@link Channel.queueLength} if that can happen.
+ * After a lost connection is resubscribed, one gap marker (a {@link SubscriptionGap}, `kind:
+ * 'gap'`) stands in the stream where messages may be missing: reads return it in order with the
+ * messages, and `isGap()` tells it from a message. Options choose otherwise: `gaps: 'throw'` makes
+ * the read that reaches it reject with `SubscriptionGapError` (the channel stays usable: read on,
+ * or enter `for await` again, since the rejection ends that loop), and `gaps: 'ignore'` drops it.
+ *
+ * The queue is bounded: at most `maxQueued` messages (100,000) and `maxQueuedBytes` bytes of
+ * payload (64 MiB). When a slow consumer lets it fill, `overflow: 'drop-oldest'` (the default)
+ * drops the oldest messages and leaves one gap marker where they were, its `cause` a
+ * `QueueFullError` that counts them; `overflow: 'error'` drops new messages instead, and the read
+ * that reaches the point where they were dropped rejects with `QueueFullError`. Every gap is also
+ * published on `node:diagnostics_channel` `redmux:gap`.
  *
  * Several readers may wait at once: each gets a different message, in the order they asked.
  *
@@ -193,7 +163,7 @@ const NOT_READABLE = 'messages of a Receiver channel are read from the Receiver'
  */
 export class Channel<P extends boolean = boolean, M = string | Buffer>
   extends MessageQueue<RawMessage, DecodeOptions>
-  implements AsyncIterable<ChannelMessage<P, M>>
+  implements AsyncIterable<ChannelMessage<P, M> | SubscriptionGap>
 {
   /** The channel name or pattern; a Buffer name is decoded as UTF-8. */
   readonly name: string;
@@ -208,7 +178,10 @@ export class Channel<P extends boolean = boolean, M = string | Buffer>
    * @param name - The channel name or pattern.
    * @param isPattern - `true` for a pattern channel (PSUBSCRIBE).
    * @param options - `encoding`: how reads decode messages by default (see {@link ChannelOptions});
-   *   without it, the connection's, learnt on subscribing. Unknown keys throw TypeError.
+   *   without it, the connection's, learnt on subscribing. `gaps`, `maxQueued`, `maxQueuedBytes`
+   *   and `overflow`: see {@link QueueOptions}. Unknown keys and values of the wrong type throw
+   *   TypeError, a bound that is not an integer ≥ 1 RangeError. A Receiver's channels take the
+   *   Receiver's.
    *
    * @example
    * ```ts
@@ -217,15 +190,15 @@ export class Channel<P extends boolean = boolean, M = string | Buffer>
    * ```
    */
   constructor(name: string | Buffer, isPattern: P, ...[options]: ChannelOptionsArg<M>) {
-    super();
     if (typeof name !== 'string' && !Buffer.isBuffer(name)) {
       throw new TypeError('Channel name must be a string or a Buffer');
     }
-    const checked = checkConstructorOptions('new Channel()', options) as InternalOptions;
+    const checked = checkConstructorOptions<InternalOptions>('new Channel()', options);
+    super(checked.limits);
     this.name = typeof name === 'string' ? name : name.toString('utf8');
     this.isPattern = isPattern;
-    this.#receiver = checked[kReceiver];
-    this.#encoding = checked.encoding;
+    this.#receiver = checked.options[kReceiver];
+    this.#encoding = checked.options.encoding;
   }
 
   /**
@@ -262,13 +235,13 @@ export class Channel<P extends boolean = boolean, M = string | Buffer>
    * channel is unsubscribed and drained, or with the connection's error if it was lost; with
    * TypeError, taking no message, for options it does not understand.
    */
-  get(options?: AsDefault): Promise<ChannelMessage<P, M>>;
-  get(options: AsBuffers): Promise<ChannelMessage<P, Buffer>>;
-  get(options: AsStrings): Promise<ChannelMessage<P, string>>;
-  get<T>(options: DecodeDefault<M, T>): Promise<ChannelMessage<P, T, M>>;
-  get<T>(options: DecodeStrings<T>): Promise<ChannelMessage<P, T, string>>;
-  get<T>(options: DecodeBuffers<T>): Promise<ChannelMessage<P, T, Buffer>>;
-  get(options?: GetOptions): Promise<ChannelMessage<P, unknown, string | Buffer>>;
+  get(options?: AsDefault): Promise<ChannelMessage<P, M> | SubscriptionGap>;
+  get(options: AsBuffers): Promise<ChannelMessage<P, Buffer> | SubscriptionGap>;
+  get(options: AsStrings): Promise<ChannelMessage<P, string> | SubscriptionGap>;
+  get<T>(options: DecodeDefault<M, T>): Promise<ChannelMessage<P, T, M> | SubscriptionGap>;
+  get<T>(options: DecodeStrings<T>): Promise<ChannelMessage<P, T, string> | SubscriptionGap>;
+  get<T>(options: DecodeBuffers<T>): Promise<ChannelMessage<P, T, Buffer> | SubscriptionGap>;
+  get(options?: GetOptions): Promise<ChannelMessage<P, unknown, string | Buffer> | SubscriptionGap>;
   get(options?: DecodeOptions, ...extra: unknown[]): Promise<unknown> {
     if (this.#receiver) return Promise.reject(new TypeError(NOT_READABLE));
     const refused = readError('Channel.get()', options, extra.length);
@@ -281,8 +254,8 @@ export class Channel<P extends boolean = boolean, M = string | Buffer>
    * name a string). Rejects as {@link Channel.get} does, and with what `JSON.parse` threw for a
    * message that is not JSON (the message is consumed).
    */
-  getJson(): Promise<ChannelMessage<P, unknown, string>>;
-  getJson(...extra: unknown[]): Promise<ChannelMessage<P, unknown, string>> {
+  getJson(): Promise<ChannelMessage<P, unknown, string> | SubscriptionGap>;
+  getJson(...extra: unknown[]): Promise<ChannelMessage<P, unknown, string> | SubscriptionGap> {
     const refused = noArguments('Channel.getJson()', extra.length);
     if (refused !== undefined) return Promise.reject(refused);
     return this.get({ encoding: 'utf8', decoder: JSON.parse });
@@ -312,13 +285,21 @@ export class Channel<P extends boolean = boolean, M = string | Buffer>
    * what is still queued stays for the next reader. Options it does not understand make its
    * first `next()` reject with TypeError (never a synchronous throw).
    */
-  iter(options?: AsDefault): AsyncIterableIterator<ChannelMessage<P, M>>;
-  iter(options: AsBuffers): AsyncIterableIterator<ChannelMessage<P, Buffer>>;
-  iter(options: AsStrings): AsyncIterableIterator<ChannelMessage<P, string>>;
-  iter<T>(options: DecodeDefault<M, T>): AsyncIterableIterator<ChannelMessage<P, T, M>>;
-  iter<T>(options: DecodeStrings<T>): AsyncIterableIterator<ChannelMessage<P, T, string>>;
-  iter<T>(options: DecodeBuffers<T>): AsyncIterableIterator<ChannelMessage<P, T, Buffer>>;
-  iter(options?: GetOptions): AsyncIterableIterator<ChannelMessage<P, unknown, string | Buffer>>;
+  iter(options?: AsDefault): AsyncIterableIterator<ChannelMessage<P, M> | SubscriptionGap>;
+  iter(options: AsBuffers): AsyncIterableIterator<ChannelMessage<P, Buffer> | SubscriptionGap>;
+  iter(options: AsStrings): AsyncIterableIterator<ChannelMessage<P, string> | SubscriptionGap>;
+  iter<T>(
+    options: DecodeDefault<M, T>,
+  ): AsyncIterableIterator<ChannelMessage<P, T, M> | SubscriptionGap>;
+  iter<T>(
+    options: DecodeStrings<T>,
+  ): AsyncIterableIterator<ChannelMessage<P, T, string> | SubscriptionGap>;
+  iter<T>(
+    options: DecodeBuffers<T>,
+  ): AsyncIterableIterator<ChannelMessage<P, T, Buffer> | SubscriptionGap>;
+  iter(
+    options?: GetOptions,
+  ): AsyncIterableIterator<ChannelMessage<P, unknown, string | Buffer> | SubscriptionGap>;
   iter(options?: DecodeOptions, ...extra: unknown[]): AsyncIterableIterator<unknown> {
     if (this.#receiver) return refusedIterator(new TypeError(NOT_READABLE));
     const refused = readError('Channel.iter()', options, extra.length);
@@ -327,7 +308,7 @@ export class Channel<P extends boolean = boolean, M = string | Buffer>
   }
 
   /** `iter()` with default options, so that `for await (const message of channel)` works. */
-  [Symbol.asyncIterator](): AsyncIterableIterator<ChannelMessage<P, M>> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<ChannelMessage<P, M> | SubscriptionGap> {
     return this.iter();
   }
 
@@ -339,6 +320,25 @@ export class Channel<P extends boolean = boolean, M = string | Buffer>
   _put(message: RawMessage): void {
     if (this.#receiver === undefined) this.push(message);
     else if (!this.isClosed) this.#receiver._put(this, message);
+  }
+
+  /**
+   * Messages may have been lost: the connection was lost, and this Channel is subscribed again.
+   * Queues `gap` as its marker, in order with the messages (or, on a Receiver's channel, hands it
+   * to the Receiver, which yields one marker per gap for all its channels), as the `gaps` option
+   * says, and publishes it on `redmux:gap` (once per gap object, whichever Channel gets it first).
+   * Ignored once closed.
+   *
+   * @internal Called by the Link once per loss for each Channel it resubscribed, with the same
+   * `gap` object for all of them (its `channels` listing every one), before any message that
+   * arrived after the resubscription is put.
+   */
+  _gap(gap: SubscriptionGap): void {
+    if (this.isClosed) return;
+    registerGap(gap);
+    publishGap(gap);
+    if (this.#receiver === undefined) this.pushGap(gap);
+    else this.#receiver._gap(this, gap);
   }
 
   /**
@@ -366,6 +366,14 @@ export class Channel<P extends boolean = boolean, M = string | Buffer>
   protected decodeRaw(raw: RawMessage, options: DecodeOptions | undefined): unknown {
     return this._decode(raw, options);
   }
+
+  protected sizeOf(raw: RawMessage): number {
+    return rawSize(raw);
+  }
+
+  protected nameOf(): string {
+    return this.name;
+  }
 }
 
 /**
@@ -382,14 +390,19 @@ export class Channel<P extends boolean = boolean, M = string | Buffer>
  * channel does not end them, since more may be subscribed. A lost connection makes reads reject
  * with its error once the queue is drained.
  *
+ * Gaps and bounds work as on a {@link Channel}, with the Receiver's options: one gap marker per
+ * loss, whose `channels` lists the Receiver's own channels and patterns that were resubscribed,
+ * and one queue bounded by `maxQueued` and `maxQueuedBytes` for all of them.
+ *
  * @example
  * ```ts
  * const receiver = new Receiver<string>({ encoding: 'utf8' });
  * await conn.executePubsub('subscribe', receiver.channel('news'), receiver.channel('sport'));
  * await conn.executePubsub('psubscribe', receiver.pattern('alerts:*'));
- * for await (const [channel, message] of receiver) {
- *   if (Array.isArray(message)) console.log(channel.name, ...message); // a pattern: [channelName, text]
- *   else console.log(channel.name, message); // text
+ * for await (const item of receiver) {
+ *   if (isGap(item)) console.warn('may have lost messages of', item.channels);
+ *   else if (Array.isArray(item[1])) console.log(item[0].name, ...item[1]); // a pattern: [channelName, text]
+ *   else console.log(item[0].name, item[1]); // text
  * }
  * ```
  *
@@ -398,20 +411,25 @@ export class Channel<P extends boolean = boolean, M = string | Buffer>
  */
 export class Receiver<M = string | Buffer>
   extends MessageQueue<[Channel<boolean, M>, RawMessage], DecodeOptions>
-  implements AsyncIterable<ReceiverMessage<M>>
+  implements AsyncIterable<ReceiverMessage<M> | SubscriptionGap>
 {
   readonly #channels = new Map<string, Channel<false, M>>();
   readonly #patterns = new Map<string, Channel<true, M>>();
   readonly #encoding: BufferEncoding | null | undefined;
+  /** The last loss gap seen, and the marker made for it: a loss reaches each channel in turn. */
+  #loss: { readonly source: SubscriptionGap; readonly channels: string[] } | undefined;
 
   /**
    * @param options - `encoding`: how its channels' messages are decoded by default (see
    *   {@link ChannelOptions}); without it, each channel takes its connection's on subscribing.
-   *   Unknown keys throw TypeError.
+   *   `gaps`, `maxQueued`, `maxQueuedBytes` and `overflow`: see {@link QueueOptions}, for the
+   *   Receiver's one queue. Unknown keys and values of the wrong type throw TypeError, a bound
+   *   that is not an integer ≥ 1 RangeError.
    */
   constructor(...[options]: ChannelOptionsArg<M>) {
-    super();
-    this.#encoding = checkConstructorOptions('new Receiver()', options).encoding;
+    const checked = checkConstructorOptions('new Receiver()', options);
+    super(checked.limits);
+    this.#encoding = checked.options.encoding;
   }
 
   /** The encoding given to the constructor, which its channels decode with; undefined when none. */
@@ -451,13 +469,15 @@ export class Receiver<M = string | Buffer>
    * connection's error after a loss, and with TypeError, taking nothing, for options it does not
    * understand.
    */
-  get(options?: AsDefault): Promise<ReceiverMessage<M>>;
-  get(options: AsBuffers): Promise<ReceiverMessage<M, Buffer>>;
-  get(options: AsStrings): Promise<ReceiverMessage<M, string>>;
-  get<T>(options: DecodeDefault<M, T>): Promise<ReceiverMessage<M, T, M>>;
-  get<T>(options: DecodeStrings<T>): Promise<ReceiverMessage<M, T, string>>;
-  get<T>(options: DecodeBuffers<T>): Promise<ReceiverMessage<M, T, Buffer>>;
-  get(options?: GetOptions): Promise<ReceiverMessage<M, unknown, string | Buffer>>;
+  get(options?: AsDefault): Promise<ReceiverMessage<M> | SubscriptionGap>;
+  get(options: AsBuffers): Promise<ReceiverMessage<M, Buffer> | SubscriptionGap>;
+  get(options: AsStrings): Promise<ReceiverMessage<M, string> | SubscriptionGap>;
+  get<T>(options: DecodeDefault<M, T>): Promise<ReceiverMessage<M, T, M> | SubscriptionGap>;
+  get<T>(options: DecodeStrings<T>): Promise<ReceiverMessage<M, T, string> | SubscriptionGap>;
+  get<T>(options: DecodeBuffers<T>): Promise<ReceiverMessage<M, T, Buffer> | SubscriptionGap>;
+  get(
+    options?: GetOptions,
+  ): Promise<ReceiverMessage<M, unknown, string | Buffer> | SubscriptionGap>;
   get(options?: DecodeOptions, ...extra: unknown[]): Promise<unknown> {
     const refused = readError('Receiver.get()', options, extra.length);
     if (refused !== undefined) return Promise.reject(refused);
@@ -468,13 +488,21 @@ export class Receiver<M = string | Buffer>
    * `[channel, message]` pairs, decoded as {@link Receiver.get} does, until {@link stop} and the
    * queue is drained. Options it does not understand make its first `next()` reject with TypeError.
    */
-  iter(options?: AsDefault): AsyncIterableIterator<ReceiverMessage<M>>;
-  iter(options: AsBuffers): AsyncIterableIterator<ReceiverMessage<M, Buffer>>;
-  iter(options: AsStrings): AsyncIterableIterator<ReceiverMessage<M, string>>;
-  iter<T>(options: DecodeDefault<M, T>): AsyncIterableIterator<ReceiverMessage<M, T, M>>;
-  iter<T>(options: DecodeStrings<T>): AsyncIterableIterator<ReceiverMessage<M, T, string>>;
-  iter<T>(options: DecodeBuffers<T>): AsyncIterableIterator<ReceiverMessage<M, T, Buffer>>;
-  iter(options?: GetOptions): AsyncIterableIterator<ReceiverMessage<M, unknown, string | Buffer>>;
+  iter(options?: AsDefault): AsyncIterableIterator<ReceiverMessage<M> | SubscriptionGap>;
+  iter(options: AsBuffers): AsyncIterableIterator<ReceiverMessage<M, Buffer> | SubscriptionGap>;
+  iter(options: AsStrings): AsyncIterableIterator<ReceiverMessage<M, string> | SubscriptionGap>;
+  iter<T>(
+    options: DecodeDefault<M, T>,
+  ): AsyncIterableIterator<ReceiverMessage<M, T, M> | SubscriptionGap>;
+  iter<T>(
+    options: DecodeStrings<T>,
+  ): AsyncIterableIterator<ReceiverMessage<M, T, string> | SubscriptionGap>;
+  iter<T>(
+    options: DecodeBuffers<T>,
+  ): AsyncIterableIterator<ReceiverMessage<M, T, Buffer> | SubscriptionGap>;
+  iter(
+    options?: GetOptions,
+  ): AsyncIterableIterator<ReceiverMessage<M, unknown, string | Buffer> | SubscriptionGap>;
   iter(options?: DecodeOptions, ...extra: unknown[]): AsyncIterableIterator<unknown> {
     const refused = readError('Receiver.iter()', options, extra.length);
     if (refused !== undefined) return refusedIterator(refused);
@@ -490,7 +518,7 @@ export class Receiver<M = string | Buffer>
   }
 
   /** `iter()` with default options, so that `for await (const [channel, message] of receiver)` works. */
-  [Symbol.asyncIterator](): AsyncIterableIterator<ReceiverMessage<M>> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<ReceiverMessage<M> | SubscriptionGap> {
     return this.iter();
   }
 
@@ -507,6 +535,34 @@ export class Receiver<M = string | Buffer>
     this.push([channel, message]);
   }
 
+  /**
+   * @internal One of this receiver's channels was resubscribed after a loss. The first channel to
+   * bring a gap queues the Receiver's one marker for it, listing the Receiver's channels and
+   * patterns that `gap.channels` names; the others (the same gap object) only add their name if
+   * it was missing.
+   */
+  _gap(channel: Channel<boolean, M>, gap: SubscriptionGap): void {
+    if (this.isClosed) return;
+    if (this.#loss?.source === gap) {
+      if (!this.#loss.channels.includes(channel.name)) this.#loss.channels.push(channel.name);
+      return;
+    }
+    const named = new Set(gap.channels);
+    const channels = [channel.name];
+    for (const registry of [this.#channels, this.#patterns]) {
+      for (const name of registry.keys()) {
+        if (name !== channel.name && named.has(name) && !channels.includes(name)) {
+          channels.push(name);
+        }
+      }
+    }
+    const { lostAt, resumedAt, cause, epoch } = gap;
+    // Not frozen: a channel the Link named late still joins the marker it belongs to.
+    const marker = registerGap({ kind: 'gap' as const, channels, lostAt, resumedAt, cause, epoch });
+    this.#loss = { source: gap, channels };
+    this.pushGap(marker);
+  }
+
   /** @internal One of this receiver's channels closed: a loss ends the receiver with its error. */
   _closed(channel: Channel<boolean, M>, error: Error | undefined): void {
     const registry: Map<string, Channel<boolean, M>> = channel.isPattern
@@ -521,6 +577,14 @@ export class Receiver<M = string | Buffer>
     options: DecodeOptions | undefined,
   ): unknown {
     return [raw[0], raw[0]._decode(raw[1], options)];
+  }
+
+  protected sizeOf(raw: [Channel<boolean, M>, RawMessage]): number {
+    return rawSize(raw[1]);
+  }
+
+  protected nameOf(raw: [Channel<boolean, M>, RawMessage]): string {
+    return raw[0].name;
   }
 
   #sender<P extends boolean>(

@@ -7,6 +7,7 @@ import {
   type Redis,
   ReplyError,
 } from '../../lib';
+import { messagesOf } from '../helpers/gap';
 import { sharedServer } from '../helpers/hooks';
 import { expectRefused as refusedOn } from '../helpers/commandstats';
 import { rejectionOf, uniqueKey } from '../helpers/util';
@@ -249,7 +250,9 @@ describe('pubsub commands', () => {
       expect(await sub.unsubscribe(a)).to.deep.equal([['unsubscribe', a, 1]]);
       expect(sub.connection?.pubsubChannels.has(a)).to.equal(false);
       const messages: string[] = [];
-      for await (const message of channel!.iter({ encoding: 'utf8' })) messages.push(message);
+      for await (const message of messagesOf(channel!.iter({ encoding: 'utf8' }))) {
+        messages.push(message);
+      }
       expect(messages).to.deep.equal(['last']);
       expect(channel?.isActive).to.equal(false);
     });

@@ -68,6 +68,7 @@ describe('errors', () => {
       [new QueueFullError(), 'QueueFullError', 'REDMUX_ERR_QUEUE_FULL', [RedisError]],
       [
         new SubscriptionGapError({
+          kind: 'gap',
           channels: ['news'],
           lostAt: 1000,
           resumedAt: 1250,
@@ -99,7 +100,14 @@ describe('errors', () => {
 
     it('SubscriptionGapError carries its gap, with the loss as its cause', () => {
       const cause = new Error('reset');
-      const gap = { channels: ['a', 'b*'], lostAt: 10, resumedAt: 35, cause, epoch: 3 };
+      const gap = {
+        kind: 'gap' as const,
+        channels: ['a', 'b*'],
+        lostAt: 10,
+        resumedAt: 35,
+        cause,
+        epoch: 3,
+      };
       const error = new SubscriptionGapError(gap);
       expect(error.gap).to.equal(gap);
       expect(error.cause).to.equal(cause);
