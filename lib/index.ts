@@ -25,7 +25,7 @@ export { Channel, Receiver } from './pubsub';
 export { isGap } from './pubsub-gap';
 export type { GapEvent, GapPolicy, OverflowPolicy, QueueOptions } from './pubsub-gap';
 export { ContextRedis, createRedis, createRedisPool, Redis } from './redis';
-export type { RedisOptions, TransactionOptions } from './redis';
+export type { RedisExecuteOptions, RedisOptions, TransactionOptions } from './redis';
 export type { ReconnectingOptions } from './link/options';
 export type { ReconnectOptions } from './link/backoff';
 export type { LinkState, LostEvent, ReadyEvent, ReconnectingEvent } from './link/link';

@@ -98,8 +98,15 @@ export class Redis<S = Buffer> extends Commands<S> {
     return this.#target.execute<T>(command, ...args);
   }
 
-  /** {@link execute} with per-command options (`encoding`, `signal`, `timeout`). */
-  executeWith<T = Reply>(options: ExecuteOptions, command: string, ...args: Arg[]): Promise<T> {
+  /**
+   * {@link execute} with per-command options (`encoding`, `signal`, `timeout`; on a client created
+   * with `reconnect`, also `retryOnLoss`: see {@link RedisExecuteOptions}).
+   */
+  executeWith<T = Reply>(
+    options: RedisExecuteOptions,
+    command: string,
+    ...args: Arg[]
+  ): Promise<T> {
     return this.#target.executeWith<T>(options, command, ...args);
   }
 
@@ -377,6 +384,17 @@ export interface Redis<S> extends AllCommands<S> {}
 mixCommands(Redis, COMMAND_GROUPS);
 guardOwnMethods(Redis);
 guardOwnMethods(ContextRedis);
+
+/** Options of {@link Redis.executeWith}. */
+export interface RedisExecuteOptions extends ExecuteOptions {
+  /**
+   * The command is safe to run twice (a SET of a fixed value, a GET…): written on a connection that
+   * was lost, it is sent once more on the next one, within its `timeout`, instead of rejecting with
+   * ConnectionLostError (`maybeExecuted: true`). Only a client created with `reconnect` takes it;
+   * elsewhere it is refused with TypeError. Never resent twice, never inside a transaction.
+   */
+  retryOnLoss?: boolean;
+}
 
 /**
  * Options of {@link createRedis}: a connection's ({@link ConnectionOptions}; an `encoding` makes

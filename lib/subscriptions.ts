@@ -6,6 +6,7 @@
  */
 import type { SubscriptionGap } from './errors';
 import { Channel } from './pubsub';
+import { makeGap } from './pubsub-gap';
 
 /** One entry of an executePubsub result: `[kind, channel or pattern, subscription count]`. */
 export type PubsubReply = [kind: string, name: string | null, count: number];
@@ -214,7 +215,7 @@ export class Subscriptions {
   #gapOf(resuming: Resuming): SubscriptionGap {
     if (this.#gap === undefined || this.#gap.epoch !== resuming.epoch) {
       const { names, lostAt, cause, epoch } = resuming;
-      this.#gap = { kind: 'gap', channels: names, lostAt, resumedAt: Date.now(), cause, epoch };
+      this.#gap = makeGap({ channels: names, lostAt, resumedAt: Date.now(), cause, epoch });
     }
     return this.#gap;
   }

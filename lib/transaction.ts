@@ -210,7 +210,7 @@ export abstract class Batch<S = Buffer> extends Commands<S> {
       try {
         await this.send(conn, queue);
       } finally {
-        if (conn !== target) await (target as ConnectionsPool).release(conn);
+        if (isPool(target)) await target.release(conn);
       }
     } catch (err) {
       for (const queued of queue) queued.reject(err as Error);

@@ -101,6 +101,9 @@ export interface LostEvent {
   readonly cause: Error;
 }
 
+/** @internal A reconnecting client's batch sends through `link[kBatch]` (see Link). */
+export const kBatch: unique symbol = Symbol('redmux.batch');
+
 const onReconnecting = diagnostics.channel('redmux:reconnecting');
 const onReady = diagnostics.channel('redmux:ready');
 const onLost = diagnostics.channel('redmux:lost');
@@ -373,25 +376,36 @@ export class Link {
     command: string,
     ...channels: Array<string | Buffer | Channel>
   ): Promise<PubsubReply[]> {
-    if (this.#ready()) return this.#conn.executePubsub(command, ...channels);
-    return this.#wait(command, [], (conn) => conn.executePubsub(command, ...channels)) as Promise<
-      PubsubReply[]
-    >;
+    return this.#stateful('executePubsub', command, (conn) =>
+      conn.executePubsub(command, ...channels),
+    );
   }
 
   select(db: number): Promise<'OK'> {
-    if (this.#ready()) return this.#conn.select(db);
-    return this.#wait('SELECT', [], (conn) => conn.select(db)) as Promise<'OK'>;
+    return this.#stateful('SELECT', 'SELECT', (conn) => conn.select(db));
   }
 
   auth(password: string, username?: string): Promise<'OK'> {
-    const sent = this.#ready()
-      ? this.#conn.auth(password, username)
-      : (this.#wait('AUTH', [], (conn) => conn.auth(password, username)) as Promise<'OK'>);
-    return sent.then((ok) => {
+    return this.#stateful('AUTH', 'AUTH', (conn) => conn.auth(password, username)).then((ok) => {
       this.#auth = { password, username };
       return ok;
     });
+  }
+
+  /**
+   * Sends a command that changes the connection's state through its own method (`send`), on the
+   * current connection or the next one; sent again when the connection it went to was lost before
+   * writing it.
+   */
+  #stateful<T>(what: string, command: string, send: (conn: RedisConnection) => Promise<T>): Promise<T> {
+    const again = (sent: Promise<T>): Promise<T> =>
+      sent.then(undefined, (err: unknown) =>
+        err instanceof ConnectionLostError && !err.maybeExecuted
+          ? this.#stateful(what, command, send)
+          : Promise.reject(err),
+      );
+    if (this.#ready()) return again(send(this.#conn));
+    return this.#wait(command, [], (conn) => again(send(conn))) as Promise<T>;
   }
 
   /** @internal The connection commands go to now (a closed one while reconnecting). */
@@ -712,14 +726,8 @@ export class Link {
   }
 }
 
-/** @internal A reconnecting client's batch sends through `link[kBatch]` (see Link). */
-export const kBatch: unique symbol = Symbol('redmux.batch');
-
 /** Options of {@link Link.executeWith}: a connection's, and whether a lost command may be resent once. */
-export interface LinkExecuteOptions extends ExecuteOptions {
-  /** The command is safe to run twice: after a loss it is sent once more instead of rejecting. */
-  retryOnLoss?: boolean;
-}
+type LinkExecuteOptions = ExecuteOptions & { retryOnLoss?: boolean };
 
 /** Where the resends of one command are (see Link's #recover). */
 interface Tries {
@@ -747,7 +755,8 @@ function mayResend(conn: RedisConnection, command: string): boolean {
 
 /** `options` without `retryOnLoss`, which the connection does not know. */
 function withoutRetryOnLoss(options: LinkExecuteOptions): ExecuteOptions {
-  const { retryOnLoss: _, ...rest } = options;
+  const rest: LinkExecuteOptions = { ...options };
+  delete rest.retryOnLoss;
   return rest;
 }
 
