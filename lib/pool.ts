@@ -19,8 +19,7 @@ import {
   type PubsubReply,
   type RedisConnection,
 } from './connection';
-import { armDeadline } from './deadline';
-import { openConnection } from './open-connection';
+import { openPoolConnection, poolUnblockHelper } from './pool-connect';
 import { ConnectionClosedError, PoolClosedError, RedisError } from './errors';
 import type { Link, LinkConfig } from './link/link';
 import { PoolPubsub } from './pool-pubsub';
@@ -31,13 +30,13 @@ import {
   acquireOptionsError,
   checkPoolOptions,
   deadlineOf,
-  finite,
   type PoolOptions,
   remainingOf,
   withinDeadline,
 } from './pool-options';
 import { type Arg, upperName } from './protocol/encoder';
-import { type Helper, kHelperSource } from './unblock';
+import { kHelperSource } from './unblock';
+import { newWaiter, parkWaiter, SharedWaiters, type Waiter } from './pool-waiting';
 import type { Reply } from './protocol/reader';
 import type { Channel } from './pubsub';
 import { PUBSUB_COMMANDS } from './subscriptions';
@@ -50,17 +49,6 @@ export type { PoolState } from './pool-recovery';
 
 /** In-flight commands on the least loaded free connection at which the pool opens another. */
 const GROW_AT = 64;
-
-/** An acquire() waiting for a connection. Settled early (timeout, abort), it is skipped. */
-interface Waiter {
-  resolve: (conn: RedisConnection) => void;
-  reject: (error: Error) => void;
-  done: boolean;
-  cleanup: () => void;
-  /** Its own deadline (epoch ms) and signal, which it keeps while it waits for a reconnect. */
-  deadline: number | undefined;
-  signal: AbortSignal | undefined;
-}
 
 /**
  * A pool of connections to one server, made by {@link createPool}.
@@ -107,7 +95,7 @@ export class ConnectionsPool {
   readonly #opening = new Set<Promise<RedisConnection>>();
   readonly #waiters = new Denque<Waiter>();
   /** execute() calls waiting for any connection to come back to the free list. */
-  #sharedWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  readonly #sharedWaiters = new SharedWaiters();
 
   /** @internal Use {@link createPool}. `link`: how it reconnects, if it does. */
   constructor(
@@ -300,16 +288,7 @@ export class ConnectionsPool {
     const { timeout, signal } = options ?? {};
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
-      const deadline = finite(timeout) === undefined ? undefined : Date.now() + (timeout as number);
-      const waiter: Waiter = { resolve, reject, done: false, cleanup: () => {}, deadline, signal };
-      waiter.reject = (error) => {
-        if (waiter.done) return;
-        waiter.done = true;
-        waiter.cleanup();
-        reject(error);
-      };
-      const message = `acquire timed out after ${timeout} ms`;
-      waiter.cleanup = armDeadline(finite(timeout), signal, message, waiter.reject);
+      const waiter = newWaiter(timeout, signal, resolve, reject);
       if (this.#recovery?.state === 'reconnecting' && this.#idleIndex() === -1) this.#park(waiter);
       else {
         this.#waiters.push(waiter);
@@ -425,7 +404,7 @@ export class ConnectionsPool {
     for (let waiter = this.#waiters.shift(); waiter !== undefined; waiter = this.#waiters.shift()) {
       waiter.reject(closed);
     }
-    this.#wakeShared(closed);
+    this.#sharedWaiters.wake(closed);
     for (const conn of [...this.#free, ...this.#used.keys()]) conn.close();
     this.#pubsub.close();
   }
@@ -520,9 +499,7 @@ export class ConnectionsPool {
    * opening already); rejects when opening one fails or the pool closes.
    */
   #anyFree(): Promise<void> {
-    const waiting = new Promise<void>((resolve, reject) => {
-      this.#sharedWaiters.push({ resolve, reject });
-    });
+    const waiting = this.#sharedWaiters.add();
     this.#replenish();
     return waiting;
   }
@@ -546,21 +523,11 @@ export class ConnectionsPool {
     }
   }
 
-  #wakeShared(error?: Error): void {
-    const waiting = this.#sharedWaiters;
-    if (waiting.length === 0) return;
-    this.#sharedWaiters = [];
-    for (const waiter of waiting) {
-      if (error === undefined) waiter.resolve();
-      else waiter.reject(error);
-    }
-  }
-
   /** Puts a connection in the free list, then serves whoever waits for one. */
   #addFree(conn: RedisConnection): void {
     this.#free.push(conn);
     this.#serve();
-    this.#wakeShared();
+    this.#sharedWaiters.wake();
   }
 
   /** Hands connections to waiting acquire() calls, in FIFO order, while there are any to hand out. */
@@ -644,33 +611,23 @@ export class ConnectionsPool {
   /** Opening a connection failed: its waiters learn why, or, with `reconnect`, wait for the server. */
   #openFailed(err: Error): void {
     const recovery = this.#recovery;
-    if (recovery === undefined || !this.#filled) return this.#wakeShared(err);
+    if (recovery === undefined || !this.#filled) return this.#sharedWaiters.wake(err);
     recovery.failed(err);
     if (recovery.state !== 'reconnecting') return; // closed for good: #shut rejected them
     // They re-enter #execute, which queues them now; acquire() calls move to the queue too.
-    this.#wakeShared();
+    this.#sharedWaiters.wake();
     for (let waiter = this.#waiters.shift(); waiter !== undefined; waiter = this.#waiters.shift()) {
       if (!waiter.done) this.#park(waiter);
     }
   }
 
-  /**
-   * Queues an acquire() for when the pool is ready again, keeping its own deadline and signal
-   * (bounded by offlineTimeout too); a refusal or timeout of the queue rejects it.
-   */
+  /** Queues an acquire() in the reconnecting pool's queue (see parkWaiter). */
   #park(waiter: Waiter): void {
-    const recovery = this.#recovery;
-    if (recovery === undefined) return;
-    const { deadline, signal } = waiter;
-    const timeout = deadline === undefined ? undefined : Math.max(1, deadline - Date.now());
-    const send = (): Promise<void> => {
-      if (!waiter.done) {
-        this.#waiters.push(waiter);
-        this.#serve();
-      }
-      return Promise.resolve();
-    };
-    recovery.wait('acquire()', undefined, send, { timeout, signal }).catch(waiter.reject);
+    if (this.#recovery === undefined) return;
+    parkWaiter(waiter, this.#recovery, (parked) => {
+      this.#waiters.push(parked);
+      this.#serve();
+    });
   }
 
   /** The probe's connection is ready: what waited goes first, in order, then the pool refills. */
@@ -678,7 +635,7 @@ export class ConnectionsPool {
     this.#free.push(conn);
     this.#recovery?.drain();
     this.#serve();
-    this.#wakeShared();
+    this.#sharedWaiters.wake();
     this.#replenish();
   }
 
@@ -694,47 +651,16 @@ export class ConnectionsPool {
 
   /** Opens a connection on the pool's db and checks it with PING, all within the connect timeout. */
   async #connect(): Promise<RedisConnection> {
-    const started = Date.now();
-    const config = { ...this.#config, db: this.#db };
-    const conn = await openConnection(config, true, this.#closing.signal);
-    try {
-      // select() may have run while this connection was opening.
-      if (conn.db !== this.#db) {
-        const { timeout } = this.#config;
-        const left = {
-          timeout: timeout === undefined ? Infinity : Math.max(1, started + timeout - Date.now()),
-        };
-        await conn.executeWith(left, 'SELECT', this.#db);
-      }
-    } catch (err) {
-      conn.close();
-      throw err;
-    }
+    const signal = this.#closing.signal;
+    const conn = await openPoolConnection(this.#config, () => this.#db, signal);
     if (this.#closed) {
       conn.close();
       throw new PoolClosedError();
     }
     void conn.waitClosed().then(() => this.#forget(conn));
-    conn[kHelperSource] = (timeout, blocked) => this.#unblockHelper(timeout, blocked);
+    conn[kHelperSource] = (timeout, blocked) =>
+      poolUnblockHelper(this.#free, blocked, this.#config, timeout, signal);
     return conn;
-  }
-
-  /**
-   * Where an aborted blocking command of this pool is unblocked from: the least loaded free
-   * connection other than the blocked one (lent out, as a rule; free when the caller took it from
-   * getConnection), else a short-lived one opened like the pool's, outside `maxsize`, closed once
-   * done.
-   */
-  async #unblockHelper(timeout: number, blocked: object): Promise<Helper> {
-    let sibling: RedisConnection | undefined;
-    for (const conn of this.#free) {
-      if (conn === blocked || conn.closed) continue;
-      if (sibling === undefined || conn.inFlight < sibling.inFlight) sibling = conn;
-    }
-    if (sibling !== undefined) return { conn: sibling, shortLived: false };
-    const config = { ...this.#config, db: 0, timeout };
-    const conn = await openConnection(config, false, this.#closing.signal);
-    return { conn, shortLived: true };
   }
 
   /**

@@ -54,12 +54,21 @@ async function impostor(
     open++;
     most = Math.max(most, open);
     sockets.add(socket);
-    socket.on('error', () => {});
-    socket.on('close', () => {
+    // Counted as closed when either side ends it, the moment it does (not at 'close', a tick later).
+    let closed = false;
+    const end = (): void => {
+      if (closed) return;
+      closed = true;
       open--;
       sockets.delete(socket);
-    });
-    setTimeout(() => socket.destroy(), holdMs);
+    };
+    socket.on('error', () => {});
+    socket.on('end', end);
+    socket.on('close', end);
+    setTimeout(() => {
+      end();
+      socket.destroy();
+    }, holdMs);
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
