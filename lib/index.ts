@@ -17,7 +17,7 @@ export { createConnection } from './open-connection';
 export type { ExecuteOptions, PubsubReply } from './connection';
 export type { Address, ConnectionOptions } from './options';
 export { BLOCKING_COMMANDS, BLOCKING_WITH_OPTION, ConnectionsPool, createPool } from './pool';
-export type { AcquireOptions, PoolOptions } from './pool';
+export type { AcquireOptions, PoolOptions, PoolState } from './pool';
 export type { Arg } from './protocol/encoder';
 export { Reader, PushReply, MAX_DEPTH, MAX_BULK_LENGTH } from './protocol/reader';
 export type { Reply, ReaderLike, ReaderConstructor, ReaderOptions } from './protocol/reader';

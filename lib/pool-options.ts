@@ -8,9 +8,20 @@ import { armDeadline } from './deadline';
 import type { ExecuteOptions } from './connection';
 import { CONNECTION_OPTION_KEYS, type ConnectionOptions, keySet } from './options';
 import { optionsError } from './strict';
+import {
+  checkReconnecting,
+  type Reconnecting,
+  RECONNECTING_OPTION_KEYS,
+  type ReconnectingOptions,
+} from './link/options';
 
-/** Options of {@link createPool}: the pool's size and every {@link ConnectionOptions} field. */
-export interface PoolOptions extends ConnectionOptions {
+/**
+ * Options of {@link createPool}: the pool's size, every {@link ConnectionOptions} field, and how
+ * it stays connected ({@link ReconnectingOptions}: with `reconnect`, a pool that cannot open a
+ * connection probes the server with backoff, one connect at a time, while commands and
+ * `acquire()` calls wait in a queue bounded by `maxQueued`, `maxQueuedBytes` and `offlineTimeout`).
+ */
+export interface PoolOptions extends ConnectionOptions, ReconnectingOptions {
   /** Connections opened (and checked with PING) before createPool resolves. Integer ≥ 0. Default 1. */
   minsize?: number;
   /** The most connections open at once, the pub/sub one included. Integer ≥ 1. Default 10. */
@@ -21,7 +32,8 @@ export interface PoolOptions extends ConnectionOptions {
 export interface AcquireOptions {
   /**
    * Give up with TimeoutError after this many milliseconds. A number greater than 0 (`Infinity`:
-   * no deadline). Default: wait as long as it takes.
+   * no deadline). Default: wait as long as it takes; but on a pool with `reconnect`, a call made
+   * while the pool is reconnecting waits at most `offlineTimeout` for the server to come back.
    */
   timeout?: number;
   /** Give up with the signal's reason when it aborts. Default: none. */
@@ -31,6 +43,7 @@ export interface AcquireOptions {
 /** The keys of {@link PoolOptions}; one entry per key, or this does not compile. */
 const POOL_OPTION_KEYS: Readonly<Record<keyof PoolOptions, true>> = {
   ...CONNECTION_OPTION_KEYS,
+  ...RECONNECTING_OPTION_KEYS,
   minsize: true,
   maxsize: true,
 };
@@ -43,11 +56,15 @@ const ACQUIRE_OPTION_KEYS: Readonly<Record<keyof AcquireOptions, true>> = {
 };
 const ACQUIRE_KEYS = keySet(ACQUIRE_OPTION_KEYS);
 
-/** A pool's options, checked: its sizes, and what each of its connections is opened with. */
+/**
+ * A pool's options, checked: its sizes, what each of its connections is opened with, and how it
+ * reconnects (`reconnecting.backoff` undefined: it does not).
+ */
 export interface CheckedPoolOptions {
   minsize: number;
   maxsize: number;
   connection: ConnectionOptions;
+  reconnecting: Reconnecting;
 }
 
 /**
@@ -58,7 +75,23 @@ export interface CheckedPoolOptions {
 export function checkPoolOptions(where: string, options: unknown): CheckedPoolOptions {
   const refusal = optionsError(where, options, POOL_KEYS);
   if (refusal !== undefined) throw refusal;
-  const { minsize = 1, maxsize = 10, ...connection } = (options ?? {}) as PoolOptions;
+  const {
+    minsize = 1,
+    maxsize = 10,
+    reconnect,
+    maxQueued,
+    maxQueuedBytes,
+    offlineTimeout,
+    offlineQueue,
+    ...connection
+  } = (options ?? {}) as PoolOptions;
+  const reconnecting = checkReconnecting(where, {
+    reconnect,
+    maxQueued,
+    maxQueuedBytes,
+    offlineTimeout,
+    offlineQueue,
+  });
   for (const [name, value] of [
     ['minsize', minsize],
     ['maxsize', maxsize],
@@ -72,7 +105,7 @@ export function checkPoolOptions(where: string, options: unknown): CheckedPoolOp
   if (minsize > maxsize) {
     throw new RangeError(`${where} option 'minsize' must not exceed maxsize`);
   }
-  return { minsize, maxsize, connection };
+  return { minsize, maxsize, connection, reconnecting };
 }
 
 /** Why `options` cannot be {@link AcquireOptions}, or undefined when they can. */

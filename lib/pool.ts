@@ -2,7 +2,8 @@
  * A bounded set of connections to one server. Ordinary commands are multiplexed onto the least
  * loaded free connection without taking it out of the pool (aioredis 1.x's fast path); blocking
  * commands, transactions and anything else that needs a connection to itself go through
- * {@link ConnectionsPool.acquire}, which lends one out exclusively.
+ * {@link ConnectionsPool.acquire}, which lends one out exclusively. With `reconnect` the pool
+ * survives its server going away (pool-recovery.ts); its pub/sub slot is in pool-pubsub.ts.
  *
  * @module
  */
@@ -18,22 +19,24 @@ import {
   type PubsubReply,
   type RedisConnection,
 } from './connection';
-import { armDeadline } from './deadline';
-import { openConnection } from './open-connection';
-import { PoolClosedError, RedisError } from './errors';
+import { openPoolConnection, poolUnblockHelper } from './pool-connect';
+import { ConnectionClosedError, PoolClosedError, RedisError } from './errors';
+import type { Link, LinkConfig } from './link/link';
+import { PoolPubsub } from './pool-pubsub';
+import { PoolRecovery, type PoolState } from './pool-recovery';
 import { type Address, type ConnectionConfig, describeAddress, resolveConfig } from './options';
 import {
   type AcquireOptions,
   acquireOptionsError,
   checkPoolOptions,
   deadlineOf,
-  finite,
   type PoolOptions,
   remainingOf,
   withinDeadline,
 } from './pool-options';
 import { type Arg, upperName } from './protocol/encoder';
-import { type Helper, kHelperSource } from './unblock';
+import { kHelperSource } from './unblock';
+import { newWaiter, parkWaiter, SharedWaiters, type Waiter } from './pool-waiting';
 import type { Reply } from './protocol/reader';
 import type { Channel } from './pubsub';
 import { PUBSUB_COMMANDS } from './subscriptions';
@@ -42,17 +45,10 @@ const debug = createDebug('redmux:pool');
 
 export { BLOCKING_COMMANDS, BLOCKING_WITH_OPTION } from './command-flags';
 export type { AcquireOptions, PoolOptions } from './pool-options';
+export type { PoolState } from './pool-recovery';
 
 /** In-flight commands on the least loaded free connection at which the pool opens another. */
 const GROW_AT = 64;
-
-/** An acquire() waiting for a connection. Settled early (timeout, abort), it is skipped. */
-interface Waiter {
-  resolve: (conn: RedisConnection) => void;
-  reject: (error: Error) => void;
-  done: boolean;
-  cleanup: () => void;
-}
 
 /**
  * A pool of connections to one server, made by {@link createPool}.
@@ -83,21 +79,31 @@ export class ConnectionsPool {
   readonly #encoding: BufferEncoding | null;
   #db: number;
   #closed = false;
+  /** Why the pool closed when it gave up reconnecting (a refused password); undefined otherwise. */
+  #closeCause: Error | undefined;
+  /** With `reconnect`: the state, queue and probe loop; undefined keeps round 1's pool. */
+  readonly #recovery: PoolRecovery | undefined;
+  /** False until createPool's first connections are open: a failure before that rejects createPool. */
+  #filled = false;
 
   /** Connections commands are multiplexed onto; also the ones acquire() takes first. */
   readonly #free: RedisConnection[] = [];
   /** Connections lent out by acquire(), with how many commands each had sent when lent. */
   readonly #used = new Map<RedisConnection, number>();
-  #pubsub: RedisConnection | null = null;
-  #pubsubOpening: Promise<RedisConnection> | null = null;
+  readonly #pubsub: PoolPubsub;
   /** Connections being opened, each settling once it is in its place (or failed). */
   readonly #opening = new Set<Promise<RedisConnection>>();
   readonly #waiters = new Denque<Waiter>();
   /** execute() calls waiting for any connection to come back to the free list. */
-  #sharedWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  readonly #sharedWaiters = new SharedWaiters();
 
-  /** @internal Use {@link createPool}. */
-  constructor(config: ConnectionConfig, minsize: number, maxsize: number) {
+  /** @internal Use {@link createPool}. `link`: how it reconnects, if it does. */
+  constructor(
+    config: ConnectionConfig,
+    minsize: number,
+    maxsize: number,
+    link?: LinkConfig | undefined,
+  ) {
     this.#config = config;
     // Each connection being opened listens to it (maxsize of them at most): no leak to warn about.
     setMaxListeners(0, this.#closing.signal);
@@ -109,6 +115,22 @@ export class ConnectionsPool {
     this.#maxsize = maxsize;
     this.#encoding = config.encoding;
     this.#db = config.db;
+    this.#recovery =
+      link === undefined
+        ? undefined
+        : new PoolRecovery(link, {
+            probe: () => this.#track(this.#connect()),
+            recovered: (conn) => this.#recovered(conn),
+            giveUp: (cause) => this.#shut(cause),
+          });
+    this.#pubsub = new PoolPubsub(
+      {
+        isClosed: () => this.#closed,
+        take: () => this.#pubsubConnection(),
+        connect: () => this.#connect(),
+      },
+      link,
+    );
   }
 
   /** Connections opened up front. */
@@ -123,8 +145,7 @@ export class ConnectionsPool {
 
   /** Every connection: free, lent out, being opened, and the pub/sub one. */
   get size(): number {
-    const pubsub = this.#pubsub !== null && !this.#pubsub.closed ? 1 : 0;
-    return this.#free.length + this.#used.size + this.#opening.size + pubsub;
+    return this.#free.length + this.#used.size + this.#opening.size + this.#pubsub.size;
   }
 
   /** Connections in the free list (commands are multiplexed onto these). */
@@ -147,29 +168,40 @@ export class ConnectionsPool {
     return this.#encoding;
   }
 
-  /** True once close() was called. */
+  /** True once close() was called, or once a reconnecting pool gave up (see {@link state}). */
   get closed(): boolean {
     return this.#closed;
   }
 
+  /**
+   * `'ready'`; `'reconnecting'` when a pool created with `reconnect` could not open a connection
+   * and is probing its server (one connect at a time, with backoff) while commands and acquire()
+   * calls wait in its bounded queue; `'closed'` after close(), or once a refused password (or the
+   * backoff policy) ended the reconnecting. Without `reconnect` only `'ready'` and `'closed'`.
+   */
+  get state(): PoolState {
+    if (this.#closed) return 'closed';
+    return this.#recovery?.state ?? 'ready';
+  }
+
   /** The number of subscriptions of the pub/sub connection. */
   get inPubsub(): number {
-    return this.#pubsub?.inPubsub ?? 0;
+    return this.#pubsub.inPubsub;
   }
 
   /** Channels subscribed through {@link executePubsub}. */
   get pubsubChannels(): ReadonlyMap<string, Channel> {
-    return this.#pubsub?.pubsubChannels ?? new Map();
+    return this.#pubsub.channels;
   }
 
   /** Patterns subscribed through {@link executePubsub}. */
   get pubsubPatterns(): ReadonlyMap<string, Channel> {
-    return this.#pubsub?.pubsubPatterns ?? new Map();
+    return this.#pubsub.patterns;
   }
 
   /** Sharded channels subscribed through {@link executePubsub} (SSUBSCRIBE). */
   get pubsubShardChannels(): ReadonlyMap<string, Channel> {
-    return this.#pubsub?.pubsubShardChannels ?? new Map();
+    return this.#pubsub.shardChannels;
   }
 
   /**
@@ -194,23 +226,33 @@ export class ConnectionsPool {
 
   /**
    * Runs a pub/sub command on the pool's one pub/sub connection (opened on first use, counted in
-   * {@link size}). There is no silent resubscribe: when that connection is lost its Channels reject,
-   * and the next executePubsub opens a new one.
+   * {@link size}). Without `reconnect` there is no silent resubscribe: when that connection is lost
+   * its Channels reject, and the next executePubsub opens a new one. With `reconnect` it is a Link
+   * that reconnects as a single-connection client does, and while the pool is reconnecting a
+   * pub/sub command waits in its queue like any other.
    */
   async executePubsub(
     command: string,
     ...channels: Array<string | Buffer | Channel>
   ): Promise<PubsubReply[]> {
-    if (this.#closed) throw new PoolClosedError();
-    let conn = this.#pubsub;
-    if (conn === null || conn.closed) {
-      // Cleared once settled (not inside #pubsubConnection, which may settle before this assignment).
-      this.#pubsubOpening ??= this.#pubsubConnection().finally(() => {
-        this.#pubsubOpening = null;
-      });
-      conn = await this.#pubsubOpening;
+    if (this.#closed) throw this.#closedError();
+    const recovery = this.#recovery;
+    let target: RedisConnection | Link | undefined;
+    if (this.#pubsub.live || recovery?.state !== 'reconnecting') {
+      try {
+        target = await this.#pubsub.target();
+      } catch (err) {
+        // Opening failed, so nothing was sent: wait for the server, unless the pool gave up.
+        if (recovery?.state !== 'reconnecting') throw err;
+      }
     }
-    return conn.executePubsub(command, ...channels);
+    if (target === undefined && recovery !== undefined) {
+      const names = channels.map((c) => (typeof c === 'string' || Buffer.isBuffer(c) ? c : c.name));
+      const send = (): Promise<unknown> => this.executePubsub(command, ...channels);
+      return (await recovery.wait(command, names, send)) as PubsubReply[];
+    }
+    if (target === undefined) throw new PoolClosedError(); // unreachable: only a recovery waits
+    return target.executePubsub(command, ...channels);
   }
 
   /**
@@ -220,7 +262,7 @@ export class ConnectionsPool {
   getConnection(command: string, args: readonly Arg[] = []): [RedisConnection | null, Address] {
     const upper = upperName(command);
     if (PUBSUB_COMMANDS.has(upper)) {
-      const pubsub = this.#pubsub !== null && !this.#pubsub.closed ? this.#pubsub : null;
+      const pubsub = this.#pubsub.connection;
       return [pubsub, pubsub?.address ?? this.#display];
     }
     const conn =
@@ -234,26 +276,24 @@ export class ConnectionsPool {
    * Rejects with TimeoutError after `timeout` ms, with the signal's reason on abort, and with
    * PoolClosedError once the pool is closed. A connection opened for an acquire that gave up stays
    * in the pool. Options that are not a plain object, an unknown key or a bad value reject with
-   * TypeError (RangeError for the timeout).
+   * TypeError (RangeError for the timeout). On a pool with `reconnect`, a call that finds the pool
+   * reconnecting and no idle connection waits in its queue: at most `offlineTimeout` (or its own
+   * shorter `timeout`), then TimeoutError; QueueFullError at once when `maxQueued` calls and
+   * commands wait already.
    */
   acquire(options?: AcquireOptions): Promise<RedisConnection> {
     const refusal = acquireOptionsError(options);
     if (refusal !== undefined) return Promise.reject(refusal);
-    if (this.#closed) return Promise.reject(new PoolClosedError());
+    if (this.#closed) return Promise.reject(this.#closedError());
     const { timeout, signal } = options ?? {};
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, done: false, cleanup: () => {} };
-      waiter.reject = (error) => {
-        if (waiter.done) return;
-        waiter.done = true;
-        waiter.cleanup();
-        reject(error);
-      };
-      const message = `acquire timed out after ${timeout} ms`;
-      waiter.cleanup = armDeadline(finite(timeout), signal, message, waiter.reject);
-      this.#waiters.push(waiter);
-      this.#serve();
+      const waiter = newWaiter(timeout, signal, resolve, reject);
+      if (this.#recovery?.state === 'reconnecting' && this.#idleIndex() === -1) this.#park(waiter);
+      else {
+        this.#waiters.push(waiter);
+        this.#serve();
+      }
     });
   }
 
@@ -323,27 +363,20 @@ export class ConnectionsPool {
 
   /**
    * Closes the pool: every connection (free, lent out, pub/sub, and those still being opened) is
-   * closed, and waiting acquire() and execute() calls reject with PoolClosedError.
+   * closed, and waiting acquire() and execute() calls reject with PoolClosedError; those waiting
+   * in a reconnecting pool's queue with ConnectionLostError (`maybeExecuted: false`, the
+   * PoolClosedError as `cause`), as a reconnecting client's do.
    */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    debug('closing the pool for %s', this.#label);
-    const error = new PoolClosedError();
-    this.#closing.abort(error);
-    for (let waiter = this.#waiters.shift(); waiter !== undefined; waiter = this.#waiters.shift()) {
-      waiter.reject(error);
-    }
-    this.#wakeShared(error);
-    for (const conn of [...this.#free, ...this.#used.keys(), this.#pubsub]) conn?.close();
+    this.#shut(new PoolClosedError());
   }
 
   /** Resolves once every connection of the pool is closed, those still being opened included. */
   async waitClosed(): Promise<void> {
     const opening = [...this.#opening].map((promise) => promise.catch(() => undefined));
     await Promise.all(opening);
-    const all = [...this.#free, ...this.#used.keys(), this.#pubsub];
-    await Promise.all(all.map((conn) => conn?.waitClosed()));
+    const all = [...this.#free, ...this.#used.keys()];
+    await Promise.all([...all.map((conn) => conn.waitClosed()), this.#pubsub.waitClosed()]);
   }
 
   /** `await using pool = await createPool(…)` closes it at the end of the block. */
@@ -355,6 +388,25 @@ export class ConnectionsPool {
   /** @internal Opens `minsize` connections; createPool calls it once. */
   async _fill(): Promise<void> {
     await Promise.all(Array.from({ length: this.#minsize }, () => this.#open()));
+    this.#filled = true;
+  }
+
+  /** Closes for good with `error` (PoolClosedError: close(); else why reconnecting stopped). */
+  #shut(error: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    debug('closing the pool for %s (%s)', this.#label, error.message);
+    const closed =
+      error instanceof PoolClosedError ? error : new PoolClosedError(undefined, { cause: error });
+    if (closed !== error) this.#closeCause = error;
+    this.#closing.abort(closed);
+    this.#recovery?.close(error);
+    for (let waiter = this.#waiters.shift(); waiter !== undefined; waiter = this.#waiters.shift()) {
+      waiter.reject(closed);
+    }
+    this.#sharedWaiters.wake(closed);
+    for (const conn of [...this.#free, ...this.#used.keys()]) conn.close();
+    this.#pubsub.close();
   }
 
   /** Not async on purpose: the fast path hands back the connection's own promise, with no extra hop. */
@@ -363,7 +415,7 @@ export class ConnectionsPool {
     command: string,
     args: readonly Arg[],
   ): Promise<T> {
-    if (this.#closed) return Promise.reject(new PoolClosedError());
+    if (this.#closed) return Promise.reject(this.#closedError());
     const upper = upperName(command);
     const refusal = CONNECTION_STATE.get(upper);
     if (refusal !== undefined) {
@@ -384,11 +436,21 @@ export class ConnectionsPool {
       // connection too.
       const own = this.#withDefaultTimeout(options);
       const deadline = deadlineOf(own);
+      const recovery = this.#recovery;
+      if (recovery?.state === 'reconnecting') {
+        const send = (): Promise<T> => this.#execute<T>(remainingOf(own, deadline), command, args);
+        return recovery.wait(command, args, send, own) as Promise<T>;
+      }
       return withinDeadline(this.#anyFree(), own, 'waiting for a connection').then(() =>
         this.#execute<T>(remainingOf(own, deadline), command, args),
       );
     }
-    if (conn.inFlight >= GROW_AT && this.#opening.size === 0 && this.size < this.#maxsize) {
+    if (
+      conn.inFlight >= GROW_AT &&
+      this.#opening.size === 0 &&
+      this.size < this.#maxsize &&
+      this.state === 'ready'
+    ) {
       // Busy enough that another connection helps: open it in the background, send this one now.
       this.#open().catch((err: Error) => debug('could not grow the pool: %s', err.message));
     }
@@ -437,30 +499,27 @@ export class ConnectionsPool {
    * opening already); rejects when opening one fails or the pool closes.
    */
   #anyFree(): Promise<void> {
-    const waiting = new Promise<void>((resolve, reject) => {
-      this.#sharedWaiters.push({ resolve, reject });
-    });
+    const waiting = this.#sharedWaiters.add();
     this.#replenish();
     return waiting;
   }
 
-  /** Opens a connection when someone waits for one, there is room, and none is opening yet. */
+  /**
+   * Opens a connection when someone waits for one, there is room, and none is opening yet; with
+   * `reconnect`, also when the pool is below minsize (a lost connection is replaced, one at a
+   * time). While reconnecting only the probe opens connections.
+   */
   #replenish(): void {
     if (this.#closed || this.#opening.size > 0 || this.size >= this.#maxsize) return;
+    const recovery = this.#recovery;
+    if (recovery !== undefined && (recovery.state !== 'ready' || !this.#filled)) return;
     if (this.#sharedWaiters.length > 0) {
       this.#open().catch(() => {}); // its failure reaches the waiters through #open
-    } else {
-      this.#serve(); // acquire() waiters: #takeForAcquire opens one for them
+      return;
     }
-  }
-
-  #wakeShared(error?: Error): void {
-    const waiting = this.#sharedWaiters;
-    if (waiting.length === 0) return;
-    this.#sharedWaiters = [];
-    for (const waiter of waiting) {
-      if (error === undefined) waiter.resolve();
-      else waiter.reject(error);
+    this.#serve(); // acquire() waiters: #takeForAcquire opens one for them
+    if (recovery !== undefined && this.#opening.size === 0 && this.size < this.#minsize) {
+      this.#open().catch(() => {}); // a failure starts the reconnecting, through #open
     }
   }
 
@@ -468,7 +527,7 @@ export class ConnectionsPool {
   #addFree(conn: RedisConnection): void {
     this.#free.push(conn);
     this.#serve();
-    this.#wakeShared();
+    this.#sharedWaiters.wake();
   }
 
   /** Hands connections to waiting acquire() calls, in FIFO order, while there are any to hand out. */
@@ -497,9 +556,9 @@ export class ConnectionsPool {
    * served when ready); else the least loaded free one (its in-flight replies arrive first).
    */
   #takeForAcquire(): RedisConnection | undefined {
-    const idle = this.#free.findIndex((conn) => !conn.closed && conn.inFlight === 0);
+    const idle = this.#idleIndex();
     if (idle !== -1) return this.#free.splice(idle, 1)[0];
-    if (this.size < this.#maxsize) {
+    if (this.size < this.#maxsize && this.state === 'ready') {
       const live = this.#waiters.toArray().filter((waiter) => !waiter.done).length;
       if (this.#opening.size < live) {
         this.#open().catch((err: Error) => {
@@ -517,20 +576,23 @@ export class ConnectionsPool {
   }
 
   /**
-   * Opens a connection, checks it with PING, and puts it in the free list (or makes it the pub/sub
-   * connection). A failure rejects the execute() calls waiting for a free connection too.
+   * Opens a connection, checks it with PING, and puts it in the free list (or hands it over for
+   * pub/sub). A failure rejects the execute() calls waiting for a free connection too; with
+   * `reconnect` it starts the reconnecting instead, and they wait in its queue.
    */
   #open(forPubsub = false): Promise<RedisConnection> {
     const opening = this.#connect().then(
       (conn) => {
         this.#opening.delete(opening);
-        if (forPubsub) this.#pubsub = conn;
-        else this.#addFree(conn);
+        if (!forPubsub) {
+          this.#addFree(conn);
+          if (this.#recovery !== undefined) this.#replenish(); // on up to minsize, one at a time
+        }
         return conn;
       },
       (err: Error) => {
         this.#opening.delete(opening);
-        this.#wakeShared(err);
+        this.#openFailed(err);
         throw err;
       },
     );
@@ -538,68 +600,84 @@ export class ConnectionsPool {
     return opening;
   }
 
+  /** Counts a connection being opened outside #open (the recovery's probe) in {@link size}. */
+  #track(opening: Promise<RedisConnection>): Promise<RedisConnection> {
+    this.#opening.add(opening);
+    const done = (): void => void this.#opening.delete(opening);
+    opening.then(done, done);
+    return opening;
+  }
+
+  /** Opening a connection failed: its waiters learn why, or, with `reconnect`, wait for the server. */
+  #openFailed(err: Error): void {
+    const recovery = this.#recovery;
+    if (recovery === undefined || !this.#filled) return this.#sharedWaiters.wake(err);
+    recovery.failed(err);
+    if (recovery.state !== 'reconnecting') return; // closed for good: #shut rejected them
+    // They re-enter #execute, which queues them now; acquire() calls move to the queue too.
+    this.#sharedWaiters.wake();
+    for (let waiter = this.#waiters.shift(); waiter !== undefined; waiter = this.#waiters.shift()) {
+      if (!waiter.done) this.#park(waiter);
+    }
+  }
+
+  /** Queues an acquire() in the reconnecting pool's queue (see parkWaiter). */
+  #park(waiter: Waiter): void {
+    if (this.#recovery === undefined) return;
+    parkWaiter(waiter, this.#recovery, (parked) => {
+      this.#waiters.push(parked);
+      this.#serve();
+    });
+  }
+
+  /** The probe's connection is ready: what waited goes first, in order, then the pool refills. */
+  #recovered(conn: RedisConnection): void {
+    this.#free.push(conn);
+    this.#recovery?.drain();
+    this.#serve();
+    this.#sharedWaiters.wake();
+    this.#replenish();
+  }
+
+  /** A free connection with nothing in flight, as its index in the free list; -1 if none. */
+  #idleIndex(): number {
+    return this.#free.findIndex((conn) => !conn.closed && conn.inFlight === 0);
+  }
+
+  /** Why a call on a closed pool fails: PoolClosedError, with what ended the reconnecting as cause. */
+  #closedError(): PoolClosedError {
+    return new PoolClosedError(undefined, { cause: this.#closeCause });
+  }
+
   /** Opens a connection on the pool's db and checks it with PING, all within the connect timeout. */
   async #connect(): Promise<RedisConnection> {
-    const started = Date.now();
-    const config = { ...this.#config, db: this.#db };
-    const conn = await openConnection(config, true, this.#closing.signal);
-    try {
-      // select() may have run while this connection was opening.
-      if (conn.db !== this.#db) {
-        const { timeout } = this.#config;
-        const left = {
-          timeout: timeout === undefined ? Infinity : Math.max(1, started + timeout - Date.now()),
-        };
-        await conn.executeWith(left, 'SELECT', this.#db);
-      }
-    } catch (err) {
-      conn.close();
-      throw err;
-    }
+    const signal = this.#closing.signal;
+    const conn = await openPoolConnection(this.#config, () => this.#db, signal);
     if (this.#closed) {
       conn.close();
       throw new PoolClosedError();
     }
     void conn.waitClosed().then(() => this.#forget(conn));
-    conn[kHelperSource] = (timeout, blocked) => this.#unblockHelper(timeout, blocked);
+    conn[kHelperSource] = (timeout, blocked) =>
+      poolUnblockHelper(this.#free, blocked, this.#config, timeout, signal);
     return conn;
   }
 
   /**
-   * Where an aborted blocking command of this pool is unblocked from: the least loaded free
-   * connection other than the blocked one (lent out, as a rule; free when the caller took it from
-   * getConnection), else a short-lived one opened like the pool's, outside `maxsize`, closed once
-   * done.
+   * The pub/sub connection: an idle free one taken over, else a new one, else the least busy.
+   * While reconnecting it rejects (nothing was sent), and executePubsub waits in the queue.
    */
-  async #unblockHelper(timeout: number, blocked: object): Promise<Helper> {
-    let sibling: RedisConnection | undefined;
-    for (const conn of this.#free) {
-      if (conn === blocked || conn.closed) continue;
-      if (sibling === undefined || conn.inFlight < sibling.inFlight) sibling = conn;
-    }
-    if (sibling !== undefined) return { conn: sibling, shortLived: false };
-    const config = { ...this.#config, db: 0, timeout };
-    const conn = await openConnection(config, false, this.#closing.signal);
-    return { conn, shortLived: true };
-  }
-
-  /** The pub/sub connection: an idle free one taken over, else a new one, else the least busy. */
   async #pubsubConnection(): Promise<RedisConnection> {
-    try {
-      for (;;) {
-        const idle = this.#free.findIndex((conn) => !conn.closed && conn.inFlight === 0);
-        if (idle === -1 && this.size < this.#maxsize) return await this.#open(true);
-        const busy = this.#leastLoaded();
-        const taken = idle !== -1 ? idle : busy === undefined ? -1 : this.#free.indexOf(busy);
-        if (taken !== -1) {
-          const conn = this.#free.splice(taken, 1)[0] as RedisConnection;
-          this.#pubsub = conn;
-          return conn;
-        }
-        await this.#anyFree(); // every connection is lent out: wait for one to come back
+    for (;;) {
+      if (this.#recovery?.state === 'reconnecting') {
+        throw new ConnectionClosedError(`${this.#label} is reconnecting`);
       }
-    } finally {
-      this.#pubsubOpening = null;
+      const idle = this.#idleIndex();
+      if (idle === -1 && this.size < this.#maxsize) return await this.#open(true);
+      const busy = this.#leastLoaded();
+      const taken = idle !== -1 ? idle : busy === undefined ? -1 : this.#free.indexOf(busy);
+      if (taken !== -1) return this.#free.splice(taken, 1)[0] as RedisConnection;
+      await this.#anyFree(); // every connection is lent out: wait for one to come back
     }
   }
 
@@ -610,7 +688,8 @@ export class ConnectionsPool {
   #forget(conn: RedisConnection): void {
     const index = this.#free.indexOf(conn);
     if (index !== -1) this.#free.splice(index, 1);
-    if (this.#pubsub === conn) this.#pubsub = null;
+    this.#pubsub.forget(conn);
+    this.#recovery?.lost(conn);
     debug('dropped a closed connection; %d left', this.size);
     this.#replenish();
   }
@@ -644,9 +723,14 @@ export async function openPool(
   options: PoolOptions | undefined,
   where: string,
 ): Promise<ConnectionsPool> {
-  const { minsize, maxsize, connection } = checkPoolOptions(where, options);
+  const { minsize, maxsize, connection, reconnecting } = checkPoolOptions(where, options);
   const config = resolveConfig(address, connection, where);
-  const pool = new ConnectionsPool(config, minsize, maxsize);
+  const { backoff } = reconnecting;
+  const link =
+    backoff === undefined
+      ? undefined
+      : { ...reconnecting, backoff, label: describeAddress(config), retrier: 'any' as const };
+  const pool = new ConnectionsPool(config, minsize, maxsize, link);
   try {
     await pool._fill();
   } catch (err) {

@@ -151,12 +151,13 @@ export class Redis<S = Buffer> extends Commands<S> {
   }
 
   /**
-   * `'ready'`, `'reconnecting'` (a client created with `reconnect` lost its connection and is
-   * making a new one; commands wait) or `'closed'`.
+   * `'ready'`, `'reconnecting'` (a client created with `reconnect` lost its connection, or its
+   * pool cannot open one, and is making a new one; commands wait) or `'closed'`.
    */
   get state(): LinkState {
     const target: unknown = this.#target;
     if (target instanceof Link) return target.state;
+    if (isPool(this.#target)) return this.#target.state;
     return this.#target.closed ? 'closed' : 'ready';
   }
 

@@ -14,7 +14,6 @@
  * @module
  */
 import diagnostics from 'node:diagnostics_channel';
-import Denque from 'denque';
 import createDebug from 'debug';
 import {
   type ExecuteOptions,
@@ -30,18 +29,17 @@ import {
   ConnectionForcedCloseError,
   ConnectionLostError,
   NoPermError,
-  QueueFullError,
   ReplyError,
-  TimeoutError,
   WatchVariableError,
 } from '../errors';
 import type { Channel } from '../pubsub';
-import { type Arg, commandName, encodedLength } from '../protocol/encoder';
+import type { Arg } from '../protocol/encoder';
 import type { Reply } from '../protocol/reader';
 import type { Orphans } from '../subscriptions';
 import { type Backoff, nextDelay } from './backoff';
 import { type Retrier, retryableReply } from './fate';
 import { closeOrphans, resubscribe } from './resubscribe';
+import { OfflineQueue } from './queue';
 
 const debug = createDebug('redmux:link');
 
@@ -114,18 +112,8 @@ export interface Resume {
   auth: { password: string; username: string | undefined } | undefined;
 }
 
-/** A command waiting for a connection, and how to settle its caller's promise. */
-interface Waiting {
-  readonly send: (conn: RedisConnection) => Promise<unknown>;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: Error) => void;
-  readonly bytes: number;
-  readonly command: string;
-  timer: NodeJS.Timeout | undefined;
-  settled: boolean;
-  /** Takes the abort listener off the call's signal once the command leaves the queue. */
-  unlisten: (() => void) | undefined;
-}
+/** What a queued command does once there is a connection again. */
+type Waiting = (conn: RedisConnection) => Promise<unknown>;
 
 /**
  * A client's reconnecting connection: the members of RedisConnection that Redis and its batches
@@ -137,8 +125,7 @@ export class Link {
   #conn: RedisConnection;
   #state: LinkState = 'ready';
   #epoch = 1;
-  readonly #queue = new Denque<Waiting>();
-  #queuedBytes = 0;
+  readonly #queue: OfflineQueue<RedisConnection>;
   /** Why the Link closed for good; commands sent later reject with it as cause. */
   #closeError: Error | undefined;
   /** Wakes a reconnect delay early when close() is called. */
@@ -181,6 +168,7 @@ export class Link {
     this.#conn = first;
     this.#open = open;
     this.#config = config;
+    this.#queue = new OfflineQueue(config);
     this.#db = first.db;
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#plain = {
@@ -316,7 +304,9 @@ export class Link {
     }
     const send = (conn: RedisConnection): Promise<unknown> => {
       const sent =
-        own === undefined ? conn.execute(command, ...args) : conn.executeWith(own, command, ...args);
+        own === undefined
+          ? conn.execute(command, ...args)
+          : conn.executeWith(own, command, ...args);
       if (!recover || !mayResend(conn, command)) return sent;
       return sent.then(undefined, (err: unknown) =>
         this.#recover(err, command, args, options, tries),
@@ -397,7 +387,11 @@ export class Link {
    * current connection or the next one; sent again when the connection it went to was lost before
    * writing it.
    */
-  #stateful<T>(what: string, command: string, send: (conn: RedisConnection) => Promise<T>): Promise<T> {
+  #stateful<T>(
+    what: string,
+    command: string,
+    send: (conn: RedisConnection) => Promise<T>,
+  ): Promise<T> {
     const again = (sent: Promise<T>): Promise<T> =>
       sent.then(undefined, (err: unknown) =>
         err instanceof ConnectionLostError && !err.maybeExecuted
@@ -468,7 +462,7 @@ export class Link {
   #wait(
     command: string,
     args: readonly unknown[],
-    send: Waiting['send'],
+    send: Waiting,
     options?: ExecuteOptions,
   ): Promise<unknown> {
     if (this.#state === 'closed') {
@@ -478,90 +472,14 @@ export class Link {
         }),
       );
     }
-    const { maxQueued, maxQueuedBytes, offlineTimeout, offlineQueue, label } = this.#config;
-    if (!offlineQueue) {
-      return Promise.reject(
-        new ConnectionLostError(`${command} was not sent: ${label} is reconnecting`, false),
-      );
-    }
-    // Checked now as the connection would check it, so a bad argument is refused at once and a
-    // batch learns synchronously (through [kSent]) that it was not accepted.
-    let bytes: number;
-    try {
-      bytes = encodedLength(commandName(command), args);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    const accepted = this.#queue.accepted;
     // Held behind a health PING, a command would otherwise be in the socket's buffer: that wait
     // lasts one round trip (healthCheckTimeout at most) and is not refused for the queue's size.
     const bounded = this.#state !== 'ready' || !this.#held;
-    if (
-      bounded &&
-      (this.#queue.length >= maxQueued || this.#queuedBytes + bytes > maxQueuedBytes)
-    ) {
-      return Promise.reject(
-        new QueueFullError(
-          `${command} was not sent: ${this.#queue.length} commands (${this.#queuedBytes} bytes) ` +
-            `already wait for ${label} to reconnect`,
-        ),
-      );
-    }
-    const own = options?.timeout;
-    const limit = own !== undefined && own < offlineTimeout ? own : offlineTimeout;
-    const signal = options?.signal;
-    return new Promise((resolve, reject) => {
-      const waiting: Waiting = {
-        send,
-        resolve,
-        reject,
-        bytes,
-        command,
-        timer: undefined,
-        settled: false,
-        unlisten: undefined,
-      };
-      const onAbort = (): void => {
-        if (this.#drop(waiting)) reject(signal?.reason);
-      };
-      waiting.timer = setTimeout(() => {
-        if (!this.#drop(waiting)) return;
-        const error = new TimeoutError(
-          `${command} waited ${limit} ms for ${label} to reconnect and was not sent`,
-          { maybeExecuted: false },
-        );
-        reject(error);
-      }, limit);
-      if (signal !== undefined) {
-        signal.addEventListener('abort', onAbort, { once: true });
-        waiting.unlisten = () => signal.removeEventListener('abort', onAbort);
-      }
-      this.#queue.push(waiting);
-      this.#queuedBytes += bytes;
-      this.#sentBefore++;
-    });
-  }
-
-  /**
-   * Takes a command out of the queue before it was sent (timed out, aborted); false when it had
-   * left already. Deadlines expire in queue order, so it is nearly always the first.
-   */
-  #drop(waiting: Waiting): boolean {
-    if (waiting.settled) return false;
-    waiting.settled = true;
-    clearTimeout(waiting.timer);
-    waiting.unlisten?.();
-    this.#queuedBytes -= waiting.bytes;
-    if (this.#queue.peekFront() === waiting) {
-      this.#queue.shift();
-      return true;
-    }
-    for (let i = 0; i < this.#queue.length; i++) {
-      if (this.#queue.peekAt(i) === waiting) {
-        this.#queue.removeOne(i);
-        break;
-      }
-    }
-    return true;
+    const waiting = this.#queue.push(command, args, send, options, bounded);
+    // A batch learns synchronously (through [kSent]) whether the command was accepted.
+    if (this.#queue.accepted !== accepted) this.#sentBefore++;
+    return waiting;
   }
 
   /**
@@ -694,13 +612,7 @@ export class Link {
 
   /** Sends `conn` everything that waited, in order. */
   #flush(conn: RedisConnection): void {
-    for (let waiting = this.#queue.shift(); waiting !== undefined; waiting = this.#queue.shift()) {
-      clearTimeout(waiting.timer);
-      waiting.unlisten?.();
-      waiting.settled = true;
-      waiting.send(conn).then(waiting.resolve, waiting.reject);
-    }
-    this.#queuedBytes = 0;
+    this.#queue.drain(conn);
   }
 
   /** Closed for good: every queued command rejects with a ConnectionLostError that never ran. */
@@ -709,17 +621,7 @@ export class Link {
     this.#state = 'closed';
     this.#closeError = cause;
     this.#wake?.();
-    for (let waiting = this.#queue.shift(); waiting !== undefined; waiting = this.#queue.shift()) {
-      clearTimeout(waiting.timer);
-      waiting.unlisten?.();
-      waiting.settled = true;
-      waiting.reject(
-        new ConnectionLostError(`${waiting.command} was not sent: ${cause.message}`, false, {
-          cause,
-        }),
-      );
-    }
-    this.#queuedBytes = 0;
+    this.#queue.rejectAll(cause);
     if (this.#orphans !== undefined) closeOrphans(this.#orphans, cause);
     this.#orphans = undefined;
     this.#resolveClosed();

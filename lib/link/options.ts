@@ -12,8 +12,9 @@ import { type Backoff, RECONNECT_KEYS, type ReconnectOptions, toBackoff } from '
 export interface ReconnectingOptions {
   /**
    * Reconnect after the connection is lost: `true` for the default backoff (full jitter, base
-   * 100 ms, cap 5 s, never give up), or its {@link ReconnectOptions}. Default `false` for now: the
-   * pool and pub/sub follow in the same release, and then it becomes the default.
+   * 100 ms, cap 5 s, never give up), or its {@link ReconnectOptions}. The same default for
+   * createRedis, createRedisPool and createPool: `false` for now, until resubscribing pub/sub is
+   * in, and then it becomes `true`.
    */
   reconnect?: boolean | ReconnectOptions;
   /** At most this many commands wait, unsent, while reconnecting; more reject with QueueFullError. Default 10,000. */
@@ -32,6 +33,12 @@ export interface ReconnectingOptions {
   resubscribe?: boolean;
 }
 
+/**
+ * Whether createRedis, createRedisPool and createPool reconnect when `reconnect` is not given: the
+ * one default they share.
+ */
+export const DEFAULT_RECONNECT: boolean | ReconnectOptions = false;
+
 /** {@link ReconnectingOptions} checked and with defaults applied; `backoff` undefined: no reconnect. */
 export interface Reconnecting {
   backoff: Backoff | undefined;
@@ -42,7 +49,8 @@ export interface Reconnecting {
   resubscribe: boolean;
 }
 
-const RECONNECTING_OPTION_KEYS: Readonly<Record<keyof ReconnectingOptions, true>> = {
+/** The keys of {@link ReconnectingOptions}; one entry per key, or this does not compile. */
+export const RECONNECTING_OPTION_KEYS: Readonly<Record<keyof ReconnectingOptions, true>> = {
   reconnect: true,
   maxQueued: true,
   maxQueuedBytes: true,
@@ -77,8 +85,12 @@ export function splitReconnecting(
   };
 }
 
-function checkReconnecting(where: string, given: ReconnectingOptions): Reconnecting {
-  const { reconnect = false } = given;
+/**
+ * Checks the reconnecting options (`where` names the call in errors) and applies the defaults.
+ * Throws TypeError or RangeError naming the option.
+ */
+export function checkReconnecting(where: string, given: ReconnectingOptions): Reconnecting {
+  const { reconnect = DEFAULT_RECONNECT } = given;
   let backoff: Backoff | undefined;
   if (reconnect === true) backoff = toChecked(toBackoff({}));
   else if (isPlainObject(reconnect)) {

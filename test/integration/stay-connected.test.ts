@@ -143,7 +143,9 @@ describe('staying connected: what is resent, and subscriptions across a loss', f
     // Wait until the client is connected to the loading server (a PING is refused).
     for (;;) {
       // On the connection itself: the client would retry the refusal.
-      const pong = await current(redis).execute('PING').catch((err: Error) => err);
+      const pong = await current(redis)
+        .execute('PING')
+        .catch((err: Error) => err);
       if (pong instanceof ReplyError && pong.code === 'LOADING') break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -181,7 +183,9 @@ describe('staying connected: what is resent, and subscriptions across a loss', f
     expect(bad).to.be.instanceOf(TypeError);
     const plain = await createRedis(server.url);
     opened.push(plain as unknown as Redis<string>);
-    const refused = await rejectionOf(plain.executeWith({ retryOnLoss: true } as never, 'SET', 'k', 'v'));
+    const refused = await rejectionOf(
+      plain.executeWith({ retryOnLoss: true } as never, 'SET', 'k', 'v'),
+    );
     expect(refused).to.be.instanceOf(TypeError);
     expect(refused.message).to.match(/reconnect/);
     expect(await commandCalls(admin, 'set')).to.equal(before);
@@ -195,7 +199,9 @@ describe('staying connected: what is resent, and subscriptions across a loss', f
     const restarting = server.restart();
     for (;;) {
       // On the connection itself: the client would retry the refusal.
-      const pong = await current(redis).execute('PING').catch((err: Error) => err);
+      const pong = await current(redis)
+        .execute('PING')
+        .catch((err: Error) => err);
       if (pong instanceof ReplyError && pong.code === 'LOADING') break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
