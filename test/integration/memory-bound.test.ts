@@ -112,6 +112,8 @@ describe('memory with the server down (createRedis with reconnect, default maxQu
       }
     })();
     const samples: number[] = [];
+    const bound = MAX_QUEUED * (VALUE_BYTES + OVERHEAD_BYTES);
+    const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
     try {
       // One heap sample per second while the server stays down.
       const start = performance.now();
@@ -120,6 +122,14 @@ describe('memory with the server down (createRedis with reconnect, default maxQu
         await new Promise((resolve) => setTimeout(resolve, wait));
         samples.push(heapUsed() - baseline);
       }
+      const peak = Math.max(...samples);
+      expect(peak, `heap growth ${mib(peak)} over a bound of ${mib(bound)}`).to.be.below(bound);
+      // The queue is full within the first second, then drains and refills every offlineTimeout: a
+      // leak would make the second half of the run need more than the first.
+      const firstHalf = Math.max(...samples.slice(1, 15));
+      const secondHalf = Math.max(...samples.slice(15));
+      const grew = `heap grew after the queue was full: ${mib(firstHalf)} → ${mib(secondHalf)}`;
+      expect(secondHalf, grew).to.be.below(firstHalf + bound / 10);
       expect(unexpected, 'rejections other than QueueFullError and TimeoutError').to.deep.equal([]);
       expect(acknowledged, 'nothing ran while the server was down').to.deep.equal([]);
       expect(inFlight, 'at most maxQueued commands wait').to.be.at.most(MAX_QUEUED);
@@ -138,16 +148,6 @@ describe('memory with the server down (createRedis with reconnect, default maxQu
     expect(youngestTimeout, 'no command timed out before offlineTimeout').to.be.at.least(
       OFFLINE_TIMEOUT - 5,
     );
-    const bound = MAX_QUEUED * (VALUE_BYTES + OVERHEAD_BYTES);
-    const peak = Math.max(...samples);
-    const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-    expect(peak, `heap growth ${mib(peak)} over a bound of ${mib(bound)}`).to.be.below(bound);
-    // The queue is full within the first second, then drains and refills every offlineTimeout: a
-    // leak would make the second half of the run need more than the first.
-    const firstHalf = Math.max(...samples.slice(1, 15));
-    const secondHalf = Math.max(...samples.slice(15));
-    const grew = `heap grew after the queue was full: ${mib(firstHalf)} → ${mib(secondHalf)}`;
-    expect(secondHalf, grew).to.be.below(firstHalf + bound / 10);
 
     // What waited ran, in the order it was offered, and nothing else did.
     await eventually(async () => inFlight === 0, 15_000);
