@@ -410,8 +410,14 @@ export class Link {
   /** Closes for good: no more reconnects; pending and queued commands reject. Synchronous. */
   close(): void {
     if (this.#state === 'closed') return;
-    this.#finish(new ConnectionForcedCloseError());
+    const ready = this.#state === 'ready';
     this.#conn.close();
+    // One reason, told once: the one the connection's pending commands got (unless it was lost).
+    this.#finish(
+      ready
+        ? (this.#conn.closeReason ?? new ConnectionForcedCloseError())
+        : new ConnectionForcedCloseError(),
+    );
   }
 
   /** Resolves once closed for good and the last connection's socket is gone. */
@@ -517,7 +523,9 @@ export class Link {
   #lose(conn: RedisConnection, epoch: number): void {
     if (epoch !== this.#epoch || this.#state !== 'ready') return;
     const cause = conn.closeReason ?? new ConnectionClosedError('Connection closed');
-    if (this.#closing || cause instanceof ConnectionForcedCloseError) {
+    // close() of the client settles everything before its connection's end is heard: a connection
+    // closed by anything else (an unblock that could not be sent…) is a loss like any other.
+    if (this.#closing) {
       this.#finish(cause);
       return;
     }

@@ -37,7 +37,7 @@ export interface ReconnectingOptions {
  * Whether createRedis, createRedisPool and createPool reconnect when `reconnect` is not given: the
  * one default they share.
  */
-export const DEFAULT_RECONNECT: boolean | ReconnectOptions = false;
+export const DEFAULT_RECONNECT: boolean | ReconnectOptions = true;
 
 /** {@link ReconnectingOptions} checked and with defaults applied; `backoff` undefined: no reconnect. */
 export interface Reconnecting {

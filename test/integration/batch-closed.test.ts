@@ -18,8 +18,8 @@ describe('A batch on a closed single-connection client', () => {
   let url: string;
   const opened: Redis[] = [];
 
-  async function client(): Promise<Redis> {
-    const redis = await createRedis(url);
+  async function client(options?: { reconnect: false }): Promise<Redis> {
+    const redis = await createRedis(url, options);
     opened.push(redis);
     return redis;
   }
@@ -46,6 +46,8 @@ describe('A batch on a closed single-connection client', () => {
   /** What each way of losing the connection leaves as its close reason. */
   const losses: Array<{
     how: string;
+    /** A loss the client would survive by reconnecting is tested on a client that does not. */
+    reconnect?: false;
     lose: (redis: Redis) => Promise<void>;
     expected: (err: Error) => void;
   }> = [
@@ -66,6 +68,7 @@ describe('A batch on a closed single-connection client', () => {
     },
     {
       how: 'after the server killed the connection (CLIENT KILL)',
+      reconnect: false,
       lose: async (redis) => {
         const id = await redis.clientId();
         const other = await client();
@@ -79,10 +82,10 @@ describe('A batch on a closed single-connection client', () => {
     },
   ];
 
-  for (const { how, lose, expected } of losses) {
+  for (const { how, reconnect, lose, expected } of losses) {
     for (const kind of ['pipeline', 'multiExec'] as const) {
       it(`${how}, ${kind}() rejects execute() and every command with the close reason itself`, async () => {
-        const redis = await client();
+        const redis = await client(reconnect === false ? { reconnect } : undefined);
         await lose(redis);
         expect(redis.closed).to.equal(true);
         const { execute, commands } = await rejectionsOf(redis[kind]());

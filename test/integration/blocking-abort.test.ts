@@ -393,6 +393,7 @@ describe('aborting a blocking command', function () {
       const full = await startRedis({ args: ['--maxclients', '1'] });
       try {
         const redis = await createRedis(full.url, { encoding: 'utf8' });
+        const blocked = redis.connection;
         const controller = new AbortController();
         const popped = redis.blpop(uniqueKey('full'), 0, { signal: controller.signal });
         controller.abort();
@@ -400,7 +401,11 @@ describe('aborting a blocking command', function () {
         expect(err).to.be.instanceOf(ConnectionLostError);
         expect((err as ConnectionLostError).maybeExecuted).to.equal(true);
         expect((err.cause as Error).message).to.match(/max number of clients/);
-        expect(redis.closed).to.equal(true);
+        expect(blocked?.closed).to.equal(true);
+        // The client reconnects (the server has room again) and goes on.
+        expect(await redis.ping()).to.equal('PONG');
+        expect(redis.connection).not.to.equal(blocked);
+        redis.close();
         await redis.waitClosed();
       } finally {
         await full.stop();

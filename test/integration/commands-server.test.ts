@@ -7,6 +7,7 @@ import {
   createRedis,
   type Redis,
   ReplyError,
+  type RedisConnection,
 } from '../../lib';
 import type { Arg } from '../../lib/protocol/encoder';
 import { sharedServer } from '../helpers/hooks';
@@ -616,9 +617,11 @@ describe('ServerCommands', () => {
   });
 
   describe('#clientKill()', () => {
+    /** A client and its connection: killing it closes the connection (the client reconnects). */
     async function victim(options?: { username?: string; password?: string }) {
-      const client = await open(url, options);
-      return { client, info: await client.clientInfo() };
+      const redis = await open(url, options);
+      const client = redis.connection as RedisConnection;
+      return { client, info: await redis.clientInfo() };
     }
 
     it('kills by id and resolves with how many were killed', async () => {
@@ -645,10 +648,11 @@ describe('ServerCommands', () => {
 
     it('spares the caller unless skipme is false', async () => {
       const self = await open();
+      const conn = self.connection as RedisConnection;
       const id = await self.clientId();
       expect(await self.clientKill({ id })).to.equal(0);
       expect(await self.clientKill({ id, skipme: false })).to.equal(1);
-      await eventually(async () => self.closed);
+      await eventually(async () => conn.closed);
     });
 
     it('sends every filter', async () => {
@@ -687,8 +691,10 @@ describe('ServerCommands', () => {
     });
 
     it('rejects the old ip:port form, no filter or bad filters with TypeError / RangeError, sending nothing', async () => {
-      const { client } = await victim();
-      const { addr } = await client.clientInfo();
+      const {
+        client,
+        info: { addr },
+      } = await victim();
       await expectRefused(() => text.clientKill(addr as never), TypeError);
       await expectRefused(() => text.clientKill({}), TypeError);
       await expectRefused(() => text.clientKill({ id: 1.5 }), TypeError);

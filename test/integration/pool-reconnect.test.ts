@@ -107,7 +107,7 @@ describe('reconnecting pool (createPool / createRedisPool with reconnect)', func
   beforeEach(async () => {
     server = await startRedis();
     // Not reconnecting: its own attempts would count as the pool's (and it dies with the server).
-    admin = await createRedis(server.url, { encoding: 'utf8' });
+    admin = await createRedis(server.url, { encoding: 'utf8', reconnect: false });
   });
 
   afterEach(async () => {
@@ -271,7 +271,7 @@ describe('reconnecting pool (createPool / createRedisPool with reconnect)', func
   });
 
   it('without reconnect, a command while the server is down fails at once, as in round 1', async () => {
-    const p = await createPool(server.url, { encoding: 'utf8' });
+    const p = await createPool(server.url, { encoding: 'utf8', reconnect: false });
     pools.push(p);
     await recording(async (events) => {
       await server.kill();
@@ -314,7 +314,7 @@ describe('reconnecting pool (createPool / createRedisPool with reconnect)', func
 
   it('refuses queue options without reconnect, and bad values, before connecting', async () => {
     const cases: Array<[object, RegExp]> = [
-      [{ maxQueued: 5 }, /maxQueued needs reconnect/],
+      [{ reconnect: false, maxQueued: 5 }, /maxQueued needs reconnect/],
       [{ reconnect: 'yes' }, /reconnect must be a boolean/],
       [{ reconnect: { bse: 10 } }, /reconnect has no option 'bse'; did you mean 'base'/],
       [{ reconnect: true, offlineTimeout: 0 }, /offlineTimeout must be a finite number > 0/],

@@ -46,9 +46,13 @@ describe('ConnectionsPool', () => {
   let admin: RedisConnection;
   const pools: ConnectionsPool[] = [];
 
-  /** createPool on the shared server (or `at`), closed after the test. */
+  /**
+   * createPool on the shared server (or `at`), closed after the test. Round 1's pool, which these
+   * tests pin down: a lost connection is dropped, not replaced (pool-reconnect.test.ts has the
+   * pool that reconnects, the default).
+   */
   async function open(options: PoolOptions = {}, at?: string): Promise<ConnectionsPool> {
-    const pool = await createPool(at ?? url, options);
+    const pool = await createPool(at ?? url, { reconnect: false, ...options });
     pools.push(pool);
     return pool;
   }

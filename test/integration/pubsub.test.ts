@@ -901,7 +901,12 @@ describe('Pub/Sub against a real server', () => {
 
     it('rejects the Channel when its connection is killed, and a new executePubsub starts afresh', async () => {
       const clientName = uniqueKey('pool').replace(/:/g, '-');
-      const pool = await createPool(t.url, { minsize: 1, maxsize: 3, name: clientName });
+      const pool = await createPool(t.url, {
+        minsize: 1,
+        maxsize: 3,
+        name: clientName,
+        reconnect: false, // round 1's rule; stay-connected.test.ts has the resubscribe
+      });
       try {
         const name = uniqueKey('chan');
         await pool.executePubsub('subscribe', name);

@@ -56,7 +56,7 @@ describe('reconnecting client (createRedis with reconnect)', function () {
 
   beforeEach(async () => {
     server = await startRedis();
-    admin = await createRedis(server.url, { encoding: 'utf8' });
+    admin = await createRedis(server.url, { encoding: 'utf8', reconnect: false });
   });
 
   afterEach(async () => {
@@ -309,8 +309,8 @@ describe('reconnecting client (createRedis with reconnect)', function () {
     expect((await admin.clientList()).length).to.equal(1); // only admin is connected
   });
 
-  it('without reconnect, a lost connection closes the client, as in round 1', async () => {
-    const redis = await createRedis(server.url, { encoding: 'utf8' });
+  it('with reconnect: false, a lost connection closes the client, as in round 1', async () => {
+    const redis = await createRedis(server.url, { encoding: 'utf8', reconnect: false });
     opened.push(redis);
     await killConnectionOf(redis, admin);
     await eventually(async () => redis.closed);
@@ -319,7 +319,7 @@ describe('reconnecting client (createRedis with reconnect)', function () {
 
   it('refuses queue options without reconnect, and bad values, before connecting', async () => {
     const cases: Array<[object, RegExp]> = [
-      [{ maxQueued: 5 }, /maxQueued needs reconnect/],
+      [{ reconnect: false, maxQueued: 5 }, /maxQueued needs reconnect/],
       [{ reconnect: 'yes' }, /reconnect must be a boolean/],
       [{ reconnect: { bse: 10 } }, /reconnect has no option 'bse'; did you mean 'base'/],
       [{ reconnect: true, offlineTimeout: 0 }, /offlineTimeout must be a finite number > 0/],

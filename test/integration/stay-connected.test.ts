@@ -70,7 +70,7 @@ describe('staying connected: what is resent, and subscriptions across a loss', f
         'yes',
       ],
     });
-    admin = await createRedis(server.url, { encoding: 'utf8' });
+    admin = await createRedis(server.url, { encoding: 'utf8', reconnect: false });
   });
 
   afterEach(async () => {
@@ -181,7 +181,7 @@ describe('staying connected: what is resent, and subscriptions across a loss', f
       redis.executeWith({ retryOnLoss: 'yes' } as never, 'SET', 'k', 'v'),
     );
     expect(bad).to.be.instanceOf(TypeError);
-    const plain = await createRedis(server.url);
+    const plain = await createRedis(server.url, { reconnect: false });
     opened.push(plain as unknown as Redis<string>);
     const refused = await rejectionOf(
       plain.executeWith({ retryOnLoss: true } as never, 'SET', 'k', 'v'),
