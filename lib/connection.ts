@@ -1,7 +1,7 @@
 /**
  * One connection to one Redis server: every command is written straight away (implicit
- * pipelining) and answered through a FIFO of pending slots as the reader produces replies. This is
- * the one place where a reply is matched to its command.
+ * pipelining) and answered through a FIFO of pending slots as the reader produces replies, which
+ * reply-dispatch.ts matches to their commands.
  *
  * @module
  */
@@ -9,34 +9,23 @@ import * as net from 'node:net';
 import createDebug from 'debug';
 import Denque from 'denque';
 import { serverWait } from './command-flags';
-import { onPubsub } from './confirmations';
 import {
   closedByServer,
   closedError,
-  lostError,
   monitorModeError,
   pubsubModeError,
   socketError,
 } from './connection-errors';
-import {
-  ConnectionClosedError,
-  ConnectionForcedCloseError,
-  MaxClientsError,
-  ProtocolError,
-  ReplyError,
-  WatchVariableError,
-} from './errors';
+import { ConnectionForcedCloseError, ProtocolError } from './errors';
 import { type ConnectionConfig, describeAddress } from './options';
 import { Liveness, livenessSettings } from './liveness';
 import { type Arg, type CommandName, commandName, encodedLength } from './protocol/encoder';
-import { PushReply, Reader, type ReaderLike, type Reply } from './protocol/reader';
+import { Reader, type ReaderLike, type Reply } from './protocol/reader';
+import { dispatchReply, rejectPending, ReplySession } from './reply-dispatch';
 import { type Inbox, Outbox } from './socket';
 import {
   armSlot,
   asProtocolError,
-  decoded,
-  describeReply,
-  execResults,
   type ExecuteOptions,
   executeOptionsError,
   Kind,
@@ -60,28 +49,14 @@ import {
   type PubsubReply,
   Subscriptions,
 } from './subscriptions';
+import { kKeepSubscriptions, kProbeAnswered, kRelease, kSent } from './connection-symbols';
 
 export type { PubsubReply } from './subscriptions';
 export type { ExecuteOptions } from './pending';
 export { executeOptionsError } from './pending';
+export { kKeepSubscriptions, kProbeAnswered, kRelease, kSent } from './connection-symbols';
 
 const debug = createDebug('redmux:connection');
-
-/** @internal Set by a pool while it lends a connection out: disposing the connection then gives it back. */
-export const kRelease: unique symbol = Symbol('redmux.release');
-
-/** @internal How many commands the connection has sent: a pool tells a borrower's own commands by it. */
-export const kSent: unique symbol = Symbol('redmux.sent');
-
-/**
- * @internal Set by a Link that resubscribes after a loss: when the socket is lost the connection
- * keeps its Channels open and hands them over ({@link RedisConnection.orphans}) instead of closing
- * them with the error.
- */
-export const kKeepSubscriptions: unique symbol = Symbol('redmux.keepSubscriptions');
-
-/** @internal Set by a Link: called each time a health PING of this connection is answered. */
-export const kProbeAnswered: unique symbol = Symbol('redmux.probeAnswered');
 
 /** Replies settled in one go before the callers get to run; see #readReplies. */
 const REPLIES_PER_TURN = 32;
@@ -102,12 +77,6 @@ export class RedisConnection {
   readonly #reader: ReaderLike;
   /** Whether the reader decodes bulk strings itself (redmux's Reader does; a plugged-in parser may not). */
   readonly #readerDecodes: boolean;
-  /** The encoding the reader decoded the last reply with (null: Buffers, or a reader that does not decode). */
-  #decodedWith: BufferEncoding | null = null;
-  /** Whether HELLO switched the connection to RESP3, where any command may be sent while subscribed. */
-  #resp3 = false;
-  /** After MONITOR: where the monitored lines go (set once the server said OK). */
-  #monitor: ((line: string) => void) | null = null;
   /** MONITOR was sent: nothing else may be, the connection only listens now. */
   #monitoring = false;
   readonly #pending = new Denque<Pending>();
@@ -116,7 +85,6 @@ export class RedisConnection {
   readonly #encoding: BufferEncoding | null;
   /** The client-wide deadline of commands sent without their own timeout; undefined: none. */
   readonly #commandTimeout: number | undefined;
-  #db: number;
   #closeError: Error | null = null;
   #pendingAtClose = 0;
   #blockAtClose: 'multi' | 'watch' | undefined;
@@ -146,6 +114,10 @@ export class RedisConnection {
     slot.reject = reject;
   };
   readonly #subscriptions = new Subscriptions();
+  /** The db, RESP3, MONITOR and decoding state that replies read and change (reply-dispatch.ts). */
+  readonly #session = new ReplySession(this.#pending, this.#state, this.#subscriptions, (error) =>
+    this.#fail(error),
+  );
   readonly #liveness: Liveness;
 
   /** @internal */
@@ -178,7 +150,6 @@ export class RedisConnection {
     this.#encoding = config.encoding;
     this.#subscriptions.encoding = config.encoding;
     this.#commandTimeout = config.commandTimeout;
-    this.#db = 0;
     this.#label = describeAddress(config);
     this.#address = config.path ?? [
       socket.remoteAddress ?? String(config.host),
@@ -213,7 +184,7 @@ export class RedisConnection {
 
   /** The database index currently selected. */
   get db(): number {
-    return this.#db;
+    return this.#session.db;
   }
 
   /** The connection-wide encoding of bulk replies; `null` means Buffers. */
@@ -236,7 +207,6 @@ export class RedisConnection {
     return this.#blockAtClose;
   }
 
-  /** Why the connection closed (what its pending commands were rejected with); undefined while open. */
   /**
    * @internal The subscriptions a lost connection kept open for a resubscribe (see
    * kKeepSubscriptions), with when the connection was last known good; undefined otherwise.
@@ -258,6 +228,7 @@ export class RedisConnection {
     return this.#liveness.pinging === 1;
   }
 
+  /** Why the connection closed (what its pending commands were rejected with); undefined while open. */
   get closeReason(): Error | undefined {
     return this.#closeError ?? undefined;
   }
@@ -353,7 +324,7 @@ export class RedisConnection {
     const agreed = this.#send<string>('MONITOR', [], null, undefined);
     this.#monitoring = !this.closed;
     return agreed.then(() => {
-      this.#monitor = onLine;
+      this.#session.monitor = onLine;
     });
   }
 
@@ -425,7 +396,7 @@ export class RedisConnection {
     if (this.#monitoring) {
       return Promise.reject(monitorModeError(upper));
     }
-    if (!this.#resp3 && this.#inPubsubMode() && !PUBSUB_ALLOWED.has(upper)) {
+    if (this.#inPubsubMode() && !this.#session.resp3 && !PUBSUB_ALLOWED.has(upper)) {
       return Promise.reject(pubsubModeError(upper));
     }
     const wait = serverWait(upper, args); // undefined: not a blocking command
@@ -498,6 +469,7 @@ export class RedisConnection {
   #readReplies(budget: number): void {
     this.#readingOn = false;
     const reader = this.#reader;
+    const session = this.#session;
     for (; this.#closeError === null; budget--) {
       if (budget === 0) {
         this.#readingOn = true;
@@ -507,7 +479,7 @@ export class RedisConnection {
       }
       let reply: Reply | false;
       try {
-        if (this.#readerDecodes) reader.encoding = this.#decodedWith = this.#replyEncoding();
+        if (this.#readerDecodes) reader.encoding = session.decodedWith = this.#replyEncoding();
         reply = reader.gets();
       } catch (err) {
         this.#fail(asProtocolError(err));
@@ -516,7 +488,7 @@ export class RedisConnection {
       // `false` is also RESP3's `#f`; a reader that can tell the two apart says which it was.
       if (reply === false && reader.incomplete !== false) return;
       try {
-        this.#dispatch(reply);
+        dispatchReply(session, reply);
       } catch (err) {
         // A bug or a reply of a shape we cannot place: closing beats leaving the FIFO silently misaligned.
         this.#fail(
@@ -544,90 +516,9 @@ export class RedisConnection {
     return head === undefined || head.kind === Kind.Exec ? null : head.encoding;
   }
 
-  /**
-   * Whether the server may be sending RESP2 pub/sub arrays at this point of the stream: once it
-   * confirmed a subscription, or when the next reply is a confirmation. Not merely because a
-   * SUBSCRIBE was sent: replies to commands sent before it still come first, whatever their shape.
-   */
-  #arraysMayBePubsub(): boolean {
-    return this.#subscriptions.count > 0 || this.#pending.peekFront()?.kind === Kind.Pubsub;
-  }
-
   /** Subscribed, or about to be: the server reads what we send next in pub/sub mode. */
   #inPubsubMode(): boolean {
     return this.#state.pubsubPending > 0 || this.#subscriptions.count > 0;
-  }
-
-  #dispatch(reply: Reply): void {
-    // Monitored lines are simple strings that answer no command.
-    if (this.#monitor !== null && typeof reply === 'string') return this.#monitor(reply);
-    const isPush = reply instanceof PushReply;
-    if (isPush || (!this.#resp3 && Array.isArray(reply) && this.#arraysMayBePubsub())) {
-      // Messages and confirmations (RESP3 pushes; RESP2 arrays while subscribed) answer no command
-      // in the FIFO, or several replies answer one; anything else, such as PING's, is ordinary.
-      const kind = Subscriptions.kindOf(reply as Reply[]);
-      if (kind !== null) {
-        return onPubsub(this.#subscriptions, this.#pending, this.#state, kind, reply as Reply[]);
-      }
-      if (isPush) return; // other pushes (client tracking…) have no reader yet
-    }
-    const slot = this.#pending.shift();
-    if (slot === undefined) {
-      // A server refusing a new client (max clients) says so before any command is sent.
-      if (reply instanceof ReplyError) {
-        return this.#fail(new ConnectionClosedError(reply.message, { cause: reply }));
-      }
-      throw new Error('a reply arrived with no command waiting for it');
-    }
-    this.#settle(slot, reply);
-  }
-
-  #settle(slot: Pending, reply: Reply): void {
-    const special = slot.special;
-    if (special !== null) {
-      special.cleanup?.();
-      if (special.kind === Kind.Pubsub) this.#state.pubsubPending--;
-    }
-    if (reply instanceof ReplyError) {
-      reply.command = slot.command;
-      slot.reject(reply);
-      // A refused MULTI started nothing: what follows it runs at once, and EXEC will be refused.
-      if (special?.kind === Kind.Multi && this.#state.transaction === special.items) {
-        this.#state.transaction = null;
-      }
-      if (reply instanceof MaxClientsError)
-        this.#fail(new ConnectionClosedError(reply.message, { cause: reply }));
-      return;
-    }
-    if (special === null) return slot.resolve(decoded(slot, reply, this.#decodedWith) as never);
-    let value: Reply = reply;
-    switch (special.kind) {
-      case Kind.Plain:
-        value = decoded(slot, reply, this.#decodedWith);
-        break;
-      case Kind.Queued:
-        special.state = 1;
-        break;
-      case Kind.Select:
-        if (reply === 'OK') this.#db = special.db;
-        break;
-      case Kind.Reset:
-        this.#db = 0;
-        this.#resp3 = false;
-        this.#subscriptions.closeAll();
-        break;
-      case Kind.Hello:
-        if (special.state === 2 || special.state === 3) this.#resp3 = special.state === 3;
-        value = decoded(slot, reply, this.#decodedWith);
-        break;
-      case Kind.Exec:
-        if (reply === null) return slot.reject(new WatchVariableError());
-        value = execResults(special.items as Pending[], reply as Reply[], (db) => (this.#db = db));
-        break;
-      case Kind.Pubsub:
-        throw new Error(`${slot.command} got ${describeReply(reply)} instead of a confirmation`);
-    }
-    slot.resolve(value as never);
   }
 
   /**
@@ -644,13 +535,10 @@ export class RedisConnection {
     this.#pendingAtClose = this.#pending.length;
     if (this.#state.transaction !== null) this.#blockAtClose = 'multi';
     else if (this.#state.watching) this.#blockAtClose = 'watch';
-    let written = this.#pending.length - this.#outbox.unwritten;
+    const unwritten = this.#outbox.unwritten;
     this.#outbox.clear();
     this.#state.transaction = null;
-    for (let slot = this.#pending.shift(); slot !== undefined; slot = this.#pending.shift()) {
-      slot.special?.cleanup?.();
-      slot.reject(lost ? lostError(error, slot.command, written-- > 0) : error);
-    }
+    rejectPending(this.#pending, error, lost, unwritten);
     if (this[kKeepSubscriptions] && !(error instanceof ConnectionForcedCloseError)) {
       // Last known good: the last read (or the last send after an idle spell).
       const lostAt = Date.now() - Math.round(performance.now() - this.#liveness.quietSince);

@@ -9,13 +9,10 @@
  */
 import { setMaxListeners } from 'node:events';
 import createDebug from 'debug';
-import Denque from 'denque';
 import { CONNECTION_STATE, isBlocking } from './command-flags';
 import {
   executeOptionsError,
   type ExecuteOptions,
-  kRelease,
-  kSent,
   type PubsubReply,
   type RedisConnection,
 } from './connection';
@@ -24,19 +21,18 @@ import { ConnectionClosedError, PoolClosedError, RedisError } from './errors';
 import type { Link, LinkConfig } from './link/link';
 import { PoolPubsub } from './pool-pubsub';
 import { PoolRecovery, type PoolState } from './pool-recovery';
-import { type Address, type ConnectionConfig, describeAddress, resolveConfig } from './options';
+import { type Address, type ConnectionConfig, describeAddress } from './options';
 import {
   type AcquireOptions,
   acquireOptionsError,
-  checkPoolOptions,
   deadlineOf,
-  type PoolOptions,
   remainingOf,
   withinDeadline,
 } from './pool-options';
 import { type Arg, upperName } from './protocol/encoder';
 import { kHelperSource } from './unblock';
-import { newWaiter, parkWaiter, SharedWaiters, type Waiter } from './pool-waiting';
+import { newWaiter, parkWaiter, type Waiter } from './pool-waiting';
+import { executeAlone, PoolLending } from './pool-lending';
 import type { Reply } from './protocol/reader';
 import type { Channel } from './pubsub';
 import { PUBSUB_COMMANDS } from './subscriptions';
@@ -88,14 +84,11 @@ export class ConnectionsPool {
 
   /** Connections commands are multiplexed onto; also the ones acquire() takes first. */
   readonly #free: RedisConnection[] = [];
-  /** Connections lent out by acquire(), with how many commands each had sent when lent. */
-  readonly #used = new Map<RedisConnection, number>();
+  /** The free list's policy, the connections lent out, and who waits for one (pool-lending.ts). */
+  readonly #lending: PoolLending;
   readonly #pubsub: PoolPubsub;
   /** Connections being opened, each settling once it is in its place (or failed). */
   readonly #opening = new Set<Promise<RedisConnection>>();
-  readonly #waiters = new Denque<Waiter>();
-  /** execute() calls waiting for any connection to come back to the free list. */
-  readonly #sharedWaiters = new SharedWaiters();
 
   /** @internal Use {@link createPool}. `link`: how it reconnects, if it does. */
   constructor(
@@ -123,6 +116,14 @@ export class ConnectionsPool {
             recovered: (conn) => this.#recovered(conn),
             giveUp: (cause) => this.#shut(cause),
           });
+    this.#lending = new PoolLending(this.#free, {
+      isClosed: () => this.#closed,
+      db: () => this.#db,
+      mayGrow: () => this.size < this.#maxsize && this.state === 'ready',
+      opening: () => this.#opening.size,
+      open: () => this.#open(),
+      replenish: () => this.#replenish(),
+    });
     this.#pubsub = new PoolPubsub(
       {
         isClosed: () => this.#closed,
@@ -145,7 +146,7 @@ export class ConnectionsPool {
 
   /** Every connection: free, lent out, being opened, and the pub/sub one. */
   get size(): number {
-    return this.#free.length + this.#used.size + this.#opening.size + this.#pubsub.size;
+    return this.#free.length + this.#lending.used.size + this.#opening.size + this.#pubsub.size;
   }
 
   /** Connections in the free list (commands are multiplexed onto these). */
@@ -266,7 +267,9 @@ export class ConnectionsPool {
       return [pubsub, pubsub?.address ?? this.#display];
     }
     const conn =
-      isBlocking(upper, args) || CONNECTION_STATE.has(upper) ? undefined : this.#leastLoaded();
+      isBlocking(upper, args) || CONNECTION_STATE.has(upper)
+        ? undefined
+        : this.#lending.leastLoaded();
     return [conn ?? null, conn?.address ?? this.#display];
   }
 
@@ -289,10 +292,11 @@ export class ConnectionsPool {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const waiter = newWaiter(timeout, signal, resolve, reject);
-      if (this.#recovery?.state === 'reconnecting' && this.#idleIndex() === -1) this.#park(waiter);
-      else {
-        this.#waiters.push(waiter);
-        this.#serve();
+      if (this.#recovery?.state === 'reconnecting' && this.#lending.idleIndex() === -1) {
+        this.#park(waiter);
+      } else {
+        this.#lending.waiters.push(waiter);
+        this.#lending.serve();
       }
     });
   }
@@ -304,41 +308,7 @@ export class ConnectionsPool {
    * out by this pool.
    */
   release(conn: RedisConnection): Promise<void> {
-    const sentWhenLent = this.#used.get(conn);
-    if (sentWhenLent === undefined) {
-      return Promise.reject(
-        new RedisError(
-          'release() got a connection this pool did not lend out',
-          'REDMUX_ERR_POOL_FOREIGN_CONNECTION',
-        ),
-      );
-    }
-    this.#used.delete(conn);
-    conn[kRelease] = undefined;
-    const unfit = this.#closed
-      ? 'the pool is closed'
-      : conn.closed
-        ? 'it is closed'
-        : conn.inTransaction
-          ? 'it is in a transaction'
-          : conn.inPubsub > 0
-            ? 'it is subscribed'
-            : Math.min(conn.inFlight, conn[kSent] - sentWhenLent) > 0
-              ? 'replies to its own commands are pending'
-              : conn.db !== this.#db
-                ? `it is on db ${conn.db}, the pool on db ${this.#db}`
-                : null;
-    if (unfit === null) {
-      // Keys left WATCHed would make the next borrower's EXEC fail: UNWATCH goes out before any of theirs.
-      if (conn.watching) conn.execute('UNWATCH').catch(() => {});
-      this.#addFree(conn);
-    } else {
-      debug('closing a released connection: %s', unfit);
-      conn.close();
-      this.#serve();
-      this.#replenish();
-    }
-    return Promise.resolve();
+    return this.#lending.release(conn);
   }
 
   /**
@@ -375,7 +345,7 @@ export class ConnectionsPool {
   async waitClosed(): Promise<void> {
     const opening = [...this.#opening].map((promise) => promise.catch(() => undefined));
     await Promise.all(opening);
-    const all = [...this.#free, ...this.#used.keys()];
+    const all = [...this.#free, ...this.#lending.used.keys()];
     await Promise.all([...all.map((conn) => conn.waitClosed()), this.#pubsub.waitClosed()]);
   }
 
@@ -401,11 +371,8 @@ export class ConnectionsPool {
     if (closed !== error) this.#closeCause = error;
     this.#closing.abort(closed);
     this.#recovery?.close(error);
-    for (let waiter = this.#waiters.shift(); waiter !== undefined; waiter = this.#waiters.shift()) {
-      waiter.reject(closed);
-    }
-    this.#sharedWaiters.wake(closed);
-    for (const conn of [...this.#free, ...this.#used.keys()]) conn.close();
+    this.#lending.close(closed);
+    for (const conn of [...this.#free, ...this.#lending.used.keys()]) conn.close();
     this.#pubsub.close();
   }
 
@@ -429,8 +396,8 @@ export class ConnectionsPool {
     if (PUBSUB_COMMANDS.has(upper)) {
       return this.executePubsub(upper, ...(args as string[])) as Promise<T>;
     }
-    if (isBlocking(upper, args)) return this.#executeAlone(options, command, args);
-    const conn = this.#leastLoaded();
+    if (isBlocking(upper, args)) return executeAlone(this, options, command, args);
+    const conn = this.#lending.leastLoaded();
     if (conn === undefined) {
       // The command's timeout (else the client-wide one) and signal cover the wait for a
       // connection too.
@@ -441,7 +408,7 @@ export class ConnectionsPool {
         const send = (): Promise<T> => this.#execute<T>(remainingOf(own, deadline), command, args);
         return recovery.wait(command, args, send, own) as Promise<T>;
       }
-      return withinDeadline(this.#anyFree(), own, 'waiting for a connection').then(() =>
+      return withinDeadline(this.#lending.anyFree(), own, 'waiting for a connection').then(() =>
         this.#execute<T>(remainingOf(own, deadline), command, args),
       );
     }
@@ -466,44 +433,6 @@ export class ConnectionsPool {
     return options === undefined ? fallback : { ...options, timeout: fallback.timeout };
   }
 
-  /** Runs a blocking command on a connection acquired for it alone. */
-  async #executeAlone<T>(
-    options: ExecuteOptions | undefined,
-    command: string,
-    args: readonly Arg[],
-  ): Promise<T> {
-    const deadline = deadlineOf(options);
-    const conn = await this.acquire({ timeout: options?.timeout, signal: options?.signal });
-    try {
-      return await (options === undefined
-        ? conn.execute<T>(command, ...args)
-        : conn.executeWith<T>(remainingOf(options, deadline) as ExecuteOptions, command, ...args));
-    } finally {
-      await this.release(conn);
-    }
-  }
-
-  /** The free connection with the fewest commands in flight; closed ones are dropped on the way. */
-  #leastLoaded(): RedisConnection | undefined {
-    let best: RedisConnection | undefined;
-    for (const conn of this.#free) {
-      if (conn.closed) continue;
-      if (best === undefined || conn.inFlight < best.inFlight) best = conn;
-      if (best.inFlight === 0) break;
-    }
-    return best;
-  }
-
-  /**
-   * Resolves when a connection joins the free list (one is opened when there is room and none is
-   * opening already); rejects when opening one fails or the pool closes.
-   */
-  #anyFree(): Promise<void> {
-    const waiting = this.#sharedWaiters.add();
-    this.#replenish();
-    return waiting;
-  }
-
   /**
    * Opens a connection when someone waits for one, there is room, and none is opening yet; with
    * `reconnect`, also when the pool is below minsize (a lost connection is replaced, one at a
@@ -513,66 +442,14 @@ export class ConnectionsPool {
     if (this.#closed || this.#opening.size > 0 || this.size >= this.#maxsize) return;
     const recovery = this.#recovery;
     if (recovery !== undefined && (recovery.state !== 'ready' || !this.#filled)) return;
-    if (this.#sharedWaiters.length > 0) {
+    if (this.#lending.sharedWaiters.length > 0) {
       this.#open().catch(() => {}); // its failure reaches the waiters through #open
       return;
     }
-    this.#serve(); // acquire() waiters: #takeForAcquire opens one for them
+    this.#lending.serve(); // acquire() waiters: the lending opens one for them
     if (recovery !== undefined && this.#opening.size === 0 && this.size < this.#minsize) {
       this.#open().catch(() => {}); // a failure starts the reconnecting, through #open
     }
-  }
-
-  /** Puts a connection in the free list, then serves whoever waits for one. */
-  #addFree(conn: RedisConnection): void {
-    this.#free.push(conn);
-    this.#serve();
-    this.#sharedWaiters.wake();
-  }
-
-  /** Hands connections to waiting acquire() calls, in FIFO order, while there are any to hand out. */
-  #serve(): void {
-    while (!this.#closed) {
-      const waiter = this.#waiters.peekFront();
-      if (waiter === undefined) return;
-      if (waiter.done) {
-        this.#waiters.shift();
-        continue;
-      }
-      const conn = this.#takeForAcquire();
-      if (conn === undefined) return;
-      this.#waiters.shift();
-      // Commands other callers sent before the lend may still be in flight; only the borrower's count at release.
-      this.#used.set(conn, conn[kSent]);
-      conn[kRelease] = () => this.release(conn);
-      waiter.done = true;
-      waiter.cleanup();
-      waiter.resolve(conn);
-    }
-  }
-
-  /**
-   * A connection for an acquire(): an idle free one; else, with room, none yet (one is opened and
-   * served when ready); else the least loaded free one (its in-flight replies arrive first).
-   */
-  #takeForAcquire(): RedisConnection | undefined {
-    const idle = this.#idleIndex();
-    if (idle !== -1) return this.#free.splice(idle, 1)[0];
-    if (this.size < this.#maxsize && this.state === 'ready') {
-      const live = this.#waiters.toArray().filter((waiter) => !waiter.done).length;
-      if (this.#opening.size < live) {
-        this.#open().catch((err: Error) => {
-          // Nobody else will tell the first waiter why it is not getting a connection.
-          for (const waiter of this.#waiters.toArray()) {
-            if (!waiter.done) return waiter.reject(err);
-          }
-        });
-      }
-      return undefined;
-    }
-    const busy = this.#leastLoaded();
-    if (busy !== undefined) this.#free.splice(this.#free.indexOf(busy), 1);
-    return busy;
   }
 
   /**
@@ -585,7 +462,7 @@ export class ConnectionsPool {
       (conn) => {
         this.#opening.delete(opening);
         if (!forPubsub) {
-          this.#addFree(conn);
+          this.#lending.addFree(conn);
           if (this.#recovery !== undefined) this.#replenish(); // on up to minsize, one at a time
         }
         return conn;
@@ -611,22 +488,20 @@ export class ConnectionsPool {
   /** Opening a connection failed: its waiters learn why, or, with `reconnect`, wait for the server. */
   #openFailed(err: Error): void {
     const recovery = this.#recovery;
-    if (recovery === undefined || !this.#filled) return this.#sharedWaiters.wake(err);
+    if (recovery === undefined || !this.#filled) return this.#lending.sharedWaiters.wake(err);
     recovery.failed(err);
     if (recovery.state !== 'reconnecting') return; // closed for good: #shut rejected them
     // They re-enter #execute, which queues them now; acquire() calls move to the queue too.
-    this.#sharedWaiters.wake();
-    for (let waiter = this.#waiters.shift(); waiter !== undefined; waiter = this.#waiters.shift()) {
-      if (!waiter.done) this.#park(waiter);
-    }
+    this.#lending.sharedWaiters.wake();
+    this.#lending.parkAll((waiter) => this.#park(waiter));
   }
 
   /** Queues an acquire() in the reconnecting pool's queue (see parkWaiter). */
   #park(waiter: Waiter): void {
     if (this.#recovery === undefined) return;
     parkWaiter(waiter, this.#recovery, (parked) => {
-      this.#waiters.push(parked);
-      this.#serve();
+      this.#lending.waiters.push(parked);
+      this.#lending.serve();
     });
   }
 
@@ -634,14 +509,9 @@ export class ConnectionsPool {
   #recovered(conn: RedisConnection): void {
     this.#free.push(conn);
     this.#recovery?.drain();
-    this.#serve();
-    this.#sharedWaiters.wake();
+    this.#lending.serve();
+    this.#lending.sharedWaiters.wake();
     this.#replenish();
-  }
-
-  /** A free connection with nothing in flight, as its index in the free list; -1 if none. */
-  #idleIndex(): number {
-    return this.#free.findIndex((conn) => !conn.closed && conn.inFlight === 0);
   }
 
   /** Why a call on a closed pool fails: PoolClosedError, with what ended the reconnecting as cause. */
@@ -672,12 +542,12 @@ export class ConnectionsPool {
       if (this.#recovery?.state === 'reconnecting') {
         throw new ConnectionClosedError(`${this.#label} is reconnecting`);
       }
-      const idle = this.#idleIndex();
-      if (idle === -1 && this.size < this.#maxsize) return await this.#open(true);
-      const busy = this.#leastLoaded();
-      const taken = idle !== -1 ? idle : busy === undefined ? -1 : this.#free.indexOf(busy);
-      if (taken !== -1) return this.#free.splice(taken, 1)[0] as RedisConnection;
-      await this.#anyFree(); // every connection is lent out: wait for one to come back
+      if (this.#lending.idleIndex() === -1 && this.size < this.#maxsize) {
+        return await this.#open(true);
+      }
+      const taken = this.#lending.take();
+      if (taken !== undefined) return taken;
+      await this.#lending.anyFree(); // every connection is lent out: wait for one to come back
     }
   }
 
@@ -695,48 +565,5 @@ export class ConnectionsPool {
   }
 }
 
-/** Whether a client's target is a pool (rather than a single connection). */
-export function isPool(target: RedisConnection | ConnectionsPool): target is ConnectionsPool {
-  return target instanceof ConnectionsPool;
-}
-
-/**
- * Opens a pool of connections to one server and resolves once `minsize` of them answered PING,
- * each within the connect `timeout` (which also bounds every connection the pool opens later).
- * If any fails, whatever was opened is closed and the promise rejects. Options that are not a
- * plain object, or a key {@link PoolOptions} does not have, reject with TypeError before any
- * socket is opened.
- *
- * @param address - as for {@link createConnection}.
- * @param options - `minsize` (default 1), `maxsize` (default 10) and any connection option.
- */
-export async function createPool(
-  address: Address,
-  options?: PoolOptions,
-): Promise<ConnectionsPool> {
-  return openPool(address, options, 'createPool()');
-}
-
-/** @internal createPool, naming `where` (`'createRedisPool()'`) in errors about the options. */
-export async function openPool(
-  address: Address,
-  options: PoolOptions | undefined,
-  where: string,
-): Promise<ConnectionsPool> {
-  const { minsize, maxsize, connection, reconnecting } = checkPoolOptions(where, options);
-  const config = resolveConfig(address, connection, where);
-  const { backoff } = reconnecting;
-  const link =
-    backoff === undefined
-      ? undefined
-      : { ...reconnecting, backoff, label: describeAddress(config), retrier: 'any' as const };
-  const pool = new ConnectionsPool(config, minsize, maxsize, link);
-  try {
-    await pool._fill();
-  } catch (err) {
-    pool.close();
-    await pool.waitClosed();
-    throw err;
-  }
-  return pool;
-}
+// Last, so that ConnectionsPool is defined before pool-create.ts (which imports it) loads.
+export { createPool, isPool, openPool } from './pool-create';
