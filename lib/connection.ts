@@ -171,10 +171,14 @@ export class RedisConnection {
       this.#readBuffered();
       this.#fail(socketError(this.#label, err), true);
     });
-    socket.on('close', () => {
+    const ended = (): void => {
       this.#readBuffered();
       this.#fail(closedByServer(this.#label), true);
-    });
+    };
+    // The server's FIN ends the connection at once: nothing more will be read, and a command sent
+    // in the moment before 'close' would be written to nobody (it must wait for the next one).
+    socket.on('end', ended);
+    socket.on('close', ended);
   }
 
   /** The server's address: `[host, port]` for TCP and TLS, the socket path for a unix socket. */

@@ -9,7 +9,6 @@
  *
  * @module
  */
-import diagnostics from 'node:diagnostics_channel';
 import createDebug from 'debug';
 import type { RedisConnection } from './connection';
 import {
@@ -19,17 +18,22 @@ import {
   NoPermError,
 } from './errors';
 import { nextDelay } from './link/backoff';
-import type { LinkConfig, LostEvent, ReadyEvent, ReconnectingEvent } from './link/link';
+import {
+  type LostEvent,
+  onLost,
+  onReady,
+  onReconnecting,
+  publish,
+  type ReadyEvent,
+  type ReconnectingEvent,
+} from './link/events';
+import type { LinkConfig } from './link/link';
 import { OfflineQueue, type WaitLimits } from './link/queue';
 
 const debug = createDebug('redmux:pool');
 
 /** Where a pool is: serving, probing for its server while work waits, or closed for good. */
 export type PoolState = 'ready' | 'reconnecting' | 'closed';
-
-const onReconnecting = diagnostics.channel('redmux:reconnecting');
-const onReady = diagnostics.channel('redmux:ready');
-const onLost = diagnostics.channel('redmux:lost');
 
 /** What the recovery asks of its pool. */
 export interface RecoveryHost {
@@ -174,9 +178,4 @@ export class PoolRecovery {
       return this.#host.recovered(conn);
     }
   }
-}
-
-/** Publishes on a diagnostics channel only when someone listens (no object built otherwise). */
-function publish(channel: diagnostics.Channel, message: object): void {
-  if (channel.hasSubscribers) channel.publish(message);
 }

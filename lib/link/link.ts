@@ -13,7 +13,6 @@
  *
  * @module
  */
-import diagnostics from 'node:diagnostics_channel';
 import createDebug from 'debug';
 import {
   type ExecuteOptions,
@@ -30,7 +29,6 @@ import {
   ConnectionLostError,
   NoPermError,
   ReplyError,
-  WatchVariableError,
 } from '../errors';
 import type { Channel } from '../pubsub';
 import type { Arg } from '../protocol/encoder';
@@ -38,7 +36,26 @@ import type { Reply } from '../protocol/reader';
 import type { Orphans } from '../subscriptions';
 import { type Backoff, nextDelay } from './backoff';
 import { type Retrier, retryableReply } from './fate';
+import {
+  type LostEvent,
+  onLost,
+  onReady,
+  onReconnecting,
+  publish,
+  type ReadyEvent,
+  type ReconnectingEvent,
+} from './events';
+import {
+  FIRST,
+  type LinkExecuteOptions,
+  mayResend,
+  type Tries,
+  withoutRetryOnLoss,
+} from './resend';
+import { type Broken, refuseBroken } from './broken';
 import { closeOrphans, resubscribe } from './resubscribe';
+
+export type { LostEvent, ReadyEvent, ReconnectingEvent } from './events';
 import { OfflineQueue } from './queue';
 
 const debug = createDebug('redmux:link');
@@ -65,46 +82,8 @@ export interface LinkConfig {
   readonly retrier: Retrier;
 }
 
-/** `redmux:reconnecting`: the Link will try again after `delay` ms. */
-export interface ReconnectingEvent {
-  /** The server, as `'host:port'` or `'unix:/path'` (never credentials). */
-  readonly address: string;
-  /** 0 for the first attempt after a loss, then one more for each failed attempt. */
-  readonly attempt: number;
-  /** Milliseconds until the attempt. */
-  readonly delay: number;
-  /** Why: the loss, or the last attempt's failure. */
-  readonly cause: Error;
-}
-
-/** `redmux:ready`: a connection is ready. */
-export interface ReadyEvent {
-  /** The server, as `'host:port'` or `'unix:/path'`. */
-  readonly address: string;
-  /** How many connections the client has made: 1 for the first, one more per reconnect. */
-  readonly epoch: number;
-}
-
-/** `redmux:lost`: the connection of `epoch` was lost. */
-export interface LostEvent {
-  /** The server, as `'host:port'` or `'unix:/path'`. */
-  readonly address: string;
-  /** The epoch of the connection that was lost. */
-  readonly epoch: number;
-  /** Commands that were pending on it: each rejected with ConnectionLostError (see its `maybeExecuted`). */
-  readonly written: number;
-  /** Commands waiting, unsent, for the next connection. */
-  readonly queued: number;
-  /** What ended the connection. */
-  readonly cause: Error;
-}
-
 /** @internal A reconnecting client's batch sends through `link[kBatch]` (see Link). */
 export const kBatch: unique symbol = Symbol('redmux.batch');
-
-const onReconnecting = diagnostics.channel('redmux:reconnecting');
-const onReady = diagnostics.channel('redmux:ready');
-const onLost = diagnostics.channel('redmux:lost');
 
 /** What a new connection takes over from the last one. */
 export interface Resume {
@@ -140,7 +119,7 @@ export class Link {
    * next still belongs to that block, whose state died with the connection, so it must not run on
    * the new one as if nothing happened (see #transactionRefusal).
    */
-  #broken: 'watch' | 'multi' | 'discarding' | undefined;
+  #broken: Broken;
   /** Commands accepted on earlier connections and into the queue: see [kSent]. */
   #sentBefore = 0;
   /**
@@ -426,38 +405,11 @@ export class Link {
     await this.#conn.waitClosed();
   }
 
-  /**
-   * What a command gets, unsent, while the block it belongs to died with a lost connection; or
-   * undefined when it may be sent. After a lost WATCH, the transaction it guarded must not run
-   * unguarded: its MULTI, every command up to EXEC and EXEC reject with WatchVariableError. After a
-   * lost MULTI, the rest of that transaction rejects with ConnectionLostError (nothing of it ran).
-   * A new WATCH, UNWATCH, or the block's end (EXEC, DISCARD) clears the state.
-   */
+  /** What a command gets while its transaction block died with a lost connection (see broken.ts). */
   #transactionRefusal(command: string): Promise<unknown> | undefined {
-    const upper = command.toUpperCase();
-    const broken = this.#broken;
-    if (upper === 'DISCARD' && broken !== 'watch') {
-      this.#broken = undefined;
-      return Promise.resolve('OK'); // the server has no transaction to discard
-    }
-    if (upper === 'WATCH' || upper === 'UNWATCH' || upper === 'DISCARD') {
-      this.#broken = undefined;
-      return undefined;
-    }
-    if (broken === 'watch') {
-      if (upper !== 'MULTI') return undefined; // reads between WATCH and MULTI may run
-      this.#broken = 'discarding';
-    }
-    if (upper === 'EXEC') this.#broken = undefined;
-    if (broken === 'multi') {
-      return Promise.reject(
-        new ConnectionLostError(
-          `${upper} was not sent: its transaction's connection was lost before EXEC, so none of it ran`,
-          false,
-        ),
-      );
-    }
-    return Promise.reject(new WatchVariableError());
+    const { broken, refusal } = refuseBroken(this.#broken, command);
+    this.#broken = broken;
+    return refusal;
   }
 
   /**
@@ -634,43 +586,4 @@ export class Link {
     this.#orphans = undefined;
     this.#resolveClosed();
   }
-}
-
-/** Options of {@link Link.executeWith}: a connection's, and whether a lost command may be resent once. */
-type LinkExecuteOptions = ExecuteOptions & { retryOnLoss?: boolean };
-
-/** Where the resends of one command are (see Link's #recover). */
-interface Tries {
-  /** Resends after replies that proved it did not run, so far. */
-  readonly attempt: number;
-  /** performance.now() of the first such reply: the deadline counts from there. */
-  readonly since: number;
-  /** Sent once more after a loss (retryOnLoss): never twice. */
-  readonly resent: boolean;
-}
-
-const FIRST: Tries = { attempt: 0, since: 0, resent: false };
-
-/** Commands never resent automatically: a transaction's, whose state died with the connection. */
-const OWN_STATE: ReadonlySet<string> = new Set(['MULTI', 'EXEC', 'DISCARD', 'WATCH', 'UNWATCH']);
-
-/**
- * Whether a command sent on `conn` may be sent again when a failure proves it did not run: not
- * inside a transaction or under WATCH, whose state the next connection would not have.
- */
-function mayResend(conn: RedisConnection, command: string): boolean {
-  if (conn.inTransaction || conn.watching) return false;
-  return command.length > 7 || command.length < 4 || !OWN_STATE.has(command.toUpperCase());
-}
-
-/** `options` without `retryOnLoss`, which the connection does not know. */
-function withoutRetryOnLoss(options: LinkExecuteOptions): ExecuteOptions {
-  const rest: LinkExecuteOptions = { ...options };
-  delete rest.retryOnLoss;
-  return rest;
-}
-
-/** Publishes on a diagnostics channel only when someone listens (no object built otherwise). */
-function publish(channel: diagnostics.Channel, message: object): void {
-  if (channel.hasSubscribers) channel.publish(message);
 }
