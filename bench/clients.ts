@@ -25,7 +25,19 @@
 import type * as Redmux from '../lib';
 
 /** The names accepted by `--clients`, in the order every round runs them. */
-export const CLIENT_NAMES = ['redmux', 'ioredis', 'ioredis-auto', 'node-redis'] as const;
+export const CLIENT_NAMES = [
+  'redmux',
+  'redmux-redis',
+  'ioredis',
+  'ioredis-auto',
+  'node-redis',
+] as const;
+/**
+ * redmux's own variants, never counted as peers: `redmux-redis` is `createRedis` with its defaults
+ * (the reconnecting client, typed methods), to show what staying connected costs over the bare
+ * connection `redmux` measures.
+ */
+export const OWN_VARIANTS: readonly ClientName[] = ['redmux-redis'];
 export type ClientName = (typeof CLIENT_NAMES)[number];
 
 /** The commands the workloads need. Replies are the client's own values, strings for text. */
@@ -141,6 +153,31 @@ const redmuxFactory: ClientFactory = {
         await pool.waitClosed?.();
       },
     });
+  },
+};
+
+/** `createRedis` with its defaults: the reconnecting client most users hold. */
+const redmuxRedisFactory: ClientFactory = {
+  async open(port) {
+    const redmux = await import('../lib');
+    const redis = await redmux.createRedis([HOST, port], { encoding: 'utf8' });
+    const conn = await redmux.createConnection([HOST, port], { encoding: 'utf8' });
+    const base = redmuxClient(redmux, conn, port); // for subscribe() only
+    return {
+      ...base,
+      get: (key) => redis.get(key),
+      set: (key, value) => redis.execute('SET', key, value),
+      lrange: (key, start, stop) => redis.lrange(key, start, stop),
+      rpush: (key, values) => redis.rpush(key, values[0] ?? '', ...values.slice(1)),
+      publish: (channel, message) => redis.publish(channel, message),
+      flushdb: () => redis.execute('FLUSHDB'),
+      dbsize: () => redis.dbsize(),
+      async close() {
+        redis.close();
+        await redis.waitClosed();
+        await base.close();
+      },
+    };
   },
 };
 
@@ -282,6 +319,7 @@ function poolClient(what: string, ops: Pick<BenchClient, 'get' | 'set' | 'close'
 
 export const CLIENTS: Record<ClientName, ClientFactory> = {
   redmux: redmuxFactory,
+  'redmux-redis': redmuxRedisFactory,
   ioredis: ioredisFactory(false),
   'ioredis-auto': ioredisFactory(true),
   'node-redis': nodeRedisFactory,

@@ -1,5 +1,5 @@
 // Turns the measurements of every round into the Markdown tables the benchmark prints.
-import type { ClientName } from './clients';
+import { type ClientName, OWN_VARIANTS } from './clients';
 import type { RunFailure, RunResult } from './runner';
 import type { WorkloadName } from './workloads';
 
@@ -132,6 +132,7 @@ export function targetsTable(grid: Grid): string {
     const metric = (s: Summary) => (memory ? s.maxRssMiB : s.opsPerSec);
     const peers = [...cells]
       .filter(([client, cell]) => client !== BASELINE && cell.kind === 'measured')
+      .filter(([client]) => !OWN_VARIANTS.includes(client))
       .filter(([client]) => target.against === 'best' || client === target.against)
       .map(([client, cell]) => ({
         client,
