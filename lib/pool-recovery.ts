@@ -17,15 +17,13 @@ import {
   ConnectionForcedCloseError,
   NoPermError,
 } from './errors';
-import { nextDelay } from './link/backoff';
 import {
+  backoffPause,
   type LostEvent,
   onLost,
   onReady,
-  onReconnecting,
   publish,
   type ReadyEvent,
-  type ReconnectingEvent,
 } from './link/events';
 import type { LinkConfig } from './link/link';
 import { OfflineQueue, type WaitLimits } from './link/queue';
@@ -136,27 +134,16 @@ export class PoolRecovery {
   /** Probes, one connect at a time with backoff, until one succeeds, the policy gives up, or close(). */
   async #reconnect(cause: Error): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      let delay: number | false;
-      try {
-        delay = nextDelay(this.#config.backoff, attempt, cause);
-      } catch (err) {
-        return this.#host.giveUp(err as Error); // a throwing delay() stops, as false does
-      }
-      if (delay === false) return this.#host.giveUp(cause);
-      publish(onReconnecting, {
-        address: this.#config.label,
+      const stop = await backoffPause(
+        this.#config.backoff,
+        this.#config.label,
         attempt,
-        delay,
         cause,
-      } satisfies ReconnectingEvent);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.#wake = undefined;
+        (wake) => {
+          this.#wake = wake;
+        },
+      );
+      if (stop !== undefined) return this.#host.giveUp(stop);
       if (this.#stopped()) return;
       let conn: RedisConnection;
       try {

@@ -6,6 +6,7 @@
  * @module
  */
 import diagnostics from 'node:diagnostics_channel';
+import { type Backoff, nextDelay } from './backoff';
 
 /** `redmux:reconnecting`: the Link will try again after `delay` ms. */
 export interface ReconnectingEvent {
@@ -52,4 +53,36 @@ export const onLost = diagnostics.channel('redmux:lost');
 export /** Publishes on a diagnostics channel only when someone listens (no object built otherwise). */
 function publish(channel: diagnostics.Channel, message: object): void {
   if (channel.hasSubscribers) channel.publish(message);
+}
+
+/**
+ * @internal The wait before reconnect attempt `attempt` (0 for the first after a loss): the
+ * backoff's delay, announced on `redmux:reconnecting`. Resolves with why to stop instead (the
+ * policy gave up: `cause`, or what its delay() threw), else undefined once the delay passed or
+ * `setWake`'s function was called (close() ends the wait early).
+ */
+export async function backoffPause(
+  backoff: Backoff,
+  label: string,
+  attempt: number,
+  cause: Error,
+  setWake: (wake: (() => void) | undefined) => void,
+): Promise<Error | undefined> {
+  let delay: number | false;
+  try {
+    delay = nextDelay(backoff, attempt, cause);
+  } catch (err) {
+    return err as Error; // a throwing delay() stops, as false does
+  }
+  if (delay === false) return cause;
+  publish(onReconnecting, { address: label, attempt, delay, cause } satisfies ReconnectingEvent);
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, delay);
+    setWake(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  setWake(undefined);
+  return undefined;
 }

@@ -36,15 +36,7 @@ import type { Reply } from '../protocol/reader';
 import type { Orphans } from '../subscriptions';
 import { type Backoff, nextDelay } from './backoff';
 import { type Retrier, retryableReply } from './fate';
-import {
-  type LostEvent,
-  onLost,
-  onReady,
-  onReconnecting,
-  publish,
-  type ReadyEvent,
-  type ReconnectingEvent,
-} from './events';
+import { backoffPause, type LostEvent, onLost, onReady, publish, type ReadyEvent } from './events';
 import {
   FIRST,
   type LinkExecuteOptions,
@@ -262,6 +254,9 @@ export class Link {
     recover: boolean,
     tries: Tries | undefined,
   ): Promise<T> {
+    // First: a connection that closed a moment ago is noticed here, which tells whether the
+    // command belongs to a transaction block that died with it.
+    const ready = this.#ready();
     if (this.#broken !== undefined) {
       const refusal = this.#transactionRefusal(command);
       if (refusal !== undefined) return refusal as Promise<T>;
@@ -269,7 +264,7 @@ export class Link {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const own = options?.retryOnLoss === undefined ? options : withoutRetryOnLoss(options);
-    if (this.#ready()) {
+    if (ready) {
       const conn = this.#conn;
       if (command.length === 4 && command.toUpperCase() === 'QUIT') this.#closing = true;
       const sent =
@@ -501,27 +496,16 @@ export class Link {
   /** Tries again and again, with backoff, until a connection is ready, the policy gives up, or close(). */
   async #reconnect(cause: Error): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      let delay: number | false;
-      try {
-        delay = nextDelay(this.#config.backoff, attempt, cause);
-      } catch (err) {
-        return this.#finish(err as Error); // a throwing delay() stops, as false does
-      }
-      if (delay === false) return this.#finish(cause);
-      publish(onReconnecting, {
-        address: this.#config.label,
+      const stop = await backoffPause(
+        this.#config.backoff,
+        this.#config.label,
         attempt,
-        delay,
         cause,
-      } satisfies ReconnectingEvent);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.#wake = undefined;
+        (wake) => {
+          this.#wake = wake;
+        },
+      );
+      if (stop !== undefined) return this.#finish(stop);
       if (this.closed) return;
       let conn: RedisConnection;
       try {

@@ -2,7 +2,6 @@
 // restarted: what waited runs after, in order; one probe connect at a time, never a storm; the
 // queue is bounded; a refused password stops for good; and every step is visible.
 import { expect } from 'chai';
-import diagnostics from 'node:diagnostics_channel';
 import * as net from 'node:net';
 import {
   AuthError,
@@ -17,25 +16,9 @@ import {
   type Redis,
   TimeoutError,
 } from '../../lib';
+import { recording } from '../helpers/events';
 import { type RedisServer, startRedis } from '../helpers/redis-server';
 import { eventually, rejectionOf } from '../helpers/util';
-
-const EVENTS = ['redmux:reconnecting', 'redmux:ready', 'redmux:lost'];
-
-/** Events published on the redmux channels while `run` runs. */
-async function recording<T>(run: (events: Array<[string, object]>) => Promise<T>): Promise<T> {
-  const events: Array<[string, object]> = [];
-  const listeners = EVENTS.map((name) => {
-    const listener = (message: unknown): void => void events.push([name, message as object]);
-    diagnostics.subscribe(name, listener);
-    return [name, listener] as const;
-  });
-  try {
-    return await run(events);
-  } finally {
-    for (const [name, listener] of listeners) diagnostics.unsubscribe(name, listener);
-  }
-}
 
 /**
  * Listens on `port` in the server's place, holding each connection it accepts for `holdMs` without

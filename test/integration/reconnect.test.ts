@@ -2,7 +2,6 @@
 // are killed: queued commands survive in order, written ones are never resent and say so, the
 // queue is bounded, a bad password stops the retries, and every step is visible.
 import { expect } from 'chai';
-import diagnostics from 'node:diagnostics_channel';
 import {
   AuthError,
   ConnectionLostError,
@@ -13,24 +12,9 @@ import {
   WatchVariableError,
 } from '../../lib';
 import { commandCalls } from '../helpers/commandstats';
+import { recording } from '../helpers/events';
 import { type RedisServer, startRedis } from '../helpers/redis-server';
 import { eventually, rejectionOf } from '../helpers/util';
-
-/** Events published on the redmux channels while `run` runs. */
-async function recording<T>(run: (events: Array<[string, object]>) => Promise<T>): Promise<T> {
-  const events: Array<[string, object]> = [];
-  const names = ['redmux:reconnecting', 'redmux:ready', 'redmux:lost'];
-  const listeners = names.map((name) => {
-    const listener = (message: unknown): void => void events.push([name, message as object]);
-    diagnostics.subscribe(name, listener);
-    return [name, listener] as const;
-  });
-  try {
-    return await run(events);
-  } finally {
-    for (const [name, listener] of listeners) diagnostics.unsubscribe(name, listener);
-  }
-}
 
 /** Kills every connection of `client` from `admin` (CLIENT KILL by id). */
 async function killConnectionOf(client: Redis<string>, admin: Redis<string>): Promise<void> {

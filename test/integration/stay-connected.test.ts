@@ -25,6 +25,18 @@ function current(redis: Redis<string>): RedisConnection {
   return conn;
 }
 
+/** Resolves once `redis` is connected to a server that answers LOADING. */
+async function untilLoading(redis: Redis<string>): Promise<void> {
+  for (;;) {
+    // On the connection itself: the client would retry the refusal.
+    const pong = await current(redis)
+      .execute('PING')
+      .catch((err: Error) => err);
+    if (pong instanceof ReplyError && pong.code === 'LOADING') return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Resolves with the next message published on diagnostics channel `name`. */
 function nextEvent<T>(name: string): Promise<T> {
   return new Promise((resolve) => {
@@ -140,15 +152,7 @@ describe('staying connected: what is resent, and subscriptions across a loss', f
     const redis = await client();
     await server.kill();
     const restarting = server.restart();
-    // Wait until the client is connected to the loading server (a PING is refused).
-    for (;;) {
-      // On the connection itself: the client would retry the refusal.
-      const pong = await current(redis)
-        .execute('PING')
-        .catch((err: Error) => err);
-      if (pong instanceof ReplyError && pong.code === 'LOADING') break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await untilLoading(redis);
     const started = Date.now();
     const err = await rejectionOf(redis.executeWith({ timeout: 300 }, 'GET', 'key:1'));
     // The last refusal, or the deadline itself when it came while the last try was out.
@@ -197,14 +201,7 @@ describe('staying connected: what is resent, and subscriptions across a loss', f
     const redis = await client();
     await server.kill();
     const restarting = server.restart();
-    for (;;) {
-      // On the connection itself: the client would retry the refusal.
-      const pong = await current(redis)
-        .execute('PING')
-        .catch((err: Error) => err);
-      if (pong instanceof ReplyError && pong.code === 'LOADING') break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await untilLoading(redis);
     const settled = await redis
       .pipeline()
       .execute((p) => [p.get('key:1'), p.get('key:2')], { returnExceptions: true });
