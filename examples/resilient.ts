@@ -1,10 +1,17 @@
-// A client that survives a server restart while it works, and says what happened to each command.
+// A client that survives a server restart while it works, and says what happened to each command;
+// a subscriber beside it comes back on its own and says where messages may have been lost.
 //
 //   npx ts-node --transpile-only examples/resilient.ts   # starts (and restarts) its own redis-server
 //
 // In your own code, import from 'redmux' instead of '../lib'.
 import diagnostics from 'node:diagnostics_channel';
-import { ConnectionLostError, createRedis, type ReconnectingEvent, TimeoutError } from '../lib';
+import {
+  ConnectionLostError,
+  createRedis,
+  isGap,
+  type ReconnectingEvent,
+  TimeoutError,
+} from '../lib';
 import { startRedis } from '../test/helpers/redis-server';
 
 async function main(): Promise<void> {
@@ -23,6 +30,19 @@ async function main(): Promise<void> {
   diagnostics.subscribe('redmux:ready', (message) => {
     console.log(`  ready (connection #${(message as { epoch: number }).epoch})`);
   });
+
+  // Reconnecting is the default: the subscriber needs no option to come back.
+  const subscriber = await createRedis(server.url, { encoding: 'utf8' });
+  const [news] = await subscriber.subscribe('resilient:news');
+  const reading = (async () => {
+    for await (const message of news) {
+      if (isGap(message)) {
+        console.log(
+          `  news: a gap of ${message.resumedAt - message.lostAt} ms (${message.cause.message})`,
+        );
+      } else if (message === 'last') return;
+    }
+  })();
 
   let acknowledged = 0;
   let maybe = 0;
@@ -48,6 +68,9 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   await Promise.all(work);
+  await redis.publish('resilient:news', 'last');
+  await reading;
+  subscriber.close();
   // The server has no persistence: after the crash the counter starts again from 0.
   const final = Number(await redis.get('resilient:counter'));
   console.log({ acknowledged, maybeExecuted: maybe, notRun, counterAfterRestart: final });

@@ -1266,8 +1266,9 @@ describe('ServerCommands', () => {
   describe('#shutdown()', () => {
     it('stops the server and resolves true when the server closes the connection', async () => {
       const doomed = await startRedis();
+      // A client that reconnects (the default) goes on trying after SHUTDOWN: close it.
+      const client = await createRedis(doomed.url);
       try {
-        const client = await createRedis(doomed.url);
         const sent = await sentBy(client, async () => {
           expect(await client.shutdown({ save: false, now: true, force: true })).to.equal(true);
         });
@@ -1275,7 +1276,9 @@ describe('ServerCommands', () => {
         expect(await rejectionOf(createConnection(doomed.url))).to.be.instanceOf(
           ConnectionClosedError,
         );
+        expect(client.state).to.equal('reconnecting');
       } finally {
+        client.close();
         await doomed.stop();
       }
     });
