@@ -123,6 +123,8 @@ describe('aborting a blocking command', function () {
 
       it('rejects an aborted BLPOP with the abort reason when nothing arrives, and the next command gets its own reply', async () => {
         const key = uniqueKey('idle');
+        // A round trip first: a connection the kernel accepted may not be in CLIENT LIST yet.
+        await redis.call('ECHO', 'counted');
         const before = await clientCount();
         const controller = new AbortController();
         const popped = redis.blpop(key, 0, { signal: controller.signal });
