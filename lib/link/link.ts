@@ -329,7 +329,8 @@ export class Link {
     debug('%s: %s got %s; again in %d ms', this.#config.label, command, err.code, delay);
     const next: Tries = { attempt: attempt + 1, since, resent };
     return new Promise<void>((resolve) => setTimeout(resolve, delay)).then(() => {
-      const remaining = since + budget - performance.now();
+      // A late timer may have eaten the rest: the connection's own deadline then fires at once.
+      const remaining = Math.max(1, since + budget - performance.now());
       const timed =
         own !== undefined && own !== Infinity ? { ...options, timeout: remaining } : options;
       return this.#send<T>(command, args, timed, true, next);
@@ -340,17 +341,15 @@ export class Link {
     command: string,
     ...channels: Array<string | Buffer | Channel>
   ): Promise<PubsubReply[]> {
-    return this.#stateful('executePubsub', command, (conn) =>
-      conn.executePubsub(command, ...channels),
-    );
+    return this.#stateful(command, (conn) => conn.executePubsub(command, ...channels));
   }
 
   select(db: number): Promise<'OK'> {
-    return this.#stateful('SELECT', 'SELECT', (conn) => conn.select(db));
+    return this.#stateful('SELECT', (conn) => conn.select(db));
   }
 
   auth(password: string, username?: string): Promise<'OK'> {
-    return this.#stateful('AUTH', 'AUTH', (conn) => conn.auth(password, username)).then((ok) => {
+    return this.#stateful('AUTH', (conn) => conn.auth(password, username)).then((ok) => {
       this.#auth = { password, username };
       return ok;
     });
@@ -361,15 +360,11 @@ export class Link {
    * current connection or the next one; sent again when the connection it went to was lost before
    * writing it.
    */
-  #stateful<T>(
-    what: string,
-    command: string,
-    send: (conn: RedisConnection) => Promise<T>,
-  ): Promise<T> {
+  #stateful<T>(command: string, send: (conn: RedisConnection) => Promise<T>): Promise<T> {
     const again = (sent: Promise<T>): Promise<T> =>
       sent.then(undefined, (err: unknown) =>
         err instanceof ConnectionLostError && !err.maybeExecuted
-          ? this.#stateful(what, command, send)
+          ? this.#stateful(command, send)
           : Promise.reject(err),
       );
     if (this.#ready()) return again(send(this.#conn));
