@@ -60,6 +60,19 @@ export class PoolLending {
     return best;
   }
 
+  /**
+   * The least loaded free connection with no health PING out (see RedisConnection.probing): a
+   * command sent on one that has would be "maybe executed" if that PING finds the socket dead.
+   */
+  unprobed(): RedisConnection | undefined {
+    let best: RedisConnection | undefined;
+    for (const conn of this.free) {
+      if (conn.closed || conn.probing) continue;
+      if (best === undefined || conn.inFlight < best.inFlight) best = conn;
+    }
+    return best;
+  }
+
   /** A free connection with nothing in flight, as its index in the free list; -1 if none. */
   idleIndex(): number {
     return this.free.findIndex((conn) => !conn.closed && conn.inFlight === 0);

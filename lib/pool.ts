@@ -13,12 +13,14 @@ import { CONNECTION_STATE, isBlocking } from './command-flags';
 import {
   executeOptionsError,
   type ExecuteOptions,
+  kProbeAnswered,
   type PubsubReply,
   type RedisConnection,
 } from './connection';
 import { openPoolConnection, poolUnblockHelper } from './pool-connect';
 import { ConnectionClosedError, PoolClosedError, RedisError } from './errors';
 import type { Link, LinkConfig } from './link/link';
+import { mayResend, retryIfNotRun, type Tries } from './link/resend';
 import { PoolPubsub } from './pool-pubsub';
 import { PoolRecovery, type PoolState } from './pool-recovery';
 import { type Address, type ConnectionConfig, describeAddress } from './options';
@@ -31,7 +33,7 @@ import {
 } from './pool-options';
 import { type Arg, upperName } from './protocol/encoder';
 import { kHelperSource } from './unblock';
-import { newWaiter, parkWaiter, type Waiter } from './pool-waiting';
+import { newWaiter, parkWaiter, SharedWaiters, type Waiter } from './pool-waiting';
 import { executeAlone, PoolLending } from './pool-lending';
 import type { Reply } from './protocol/reader';
 import type { Channel } from './pubsub';
@@ -79,6 +81,13 @@ export class ConnectionsPool {
   #closeCause: Error | undefined;
   /** With `reconnect`: the state, queue and probe loop; undefined keeps round 1's pool. */
   readonly #recovery: PoolRecovery | undefined;
+  /** With `reconnect`: how it reconnects, and how a shared command that did not run is retried. */
+  readonly #link: LinkConfig | undefined;
+  /**
+   * Shared commands held back while every free connection has a health PING out (see #hold): woken
+   * by a PONG, a connection that closed or joined the free list, and close().
+   */
+  readonly #held = new SharedWaiters();
   /** False until createPool's first connections are open: a failure before that rejects createPool. */
   #filled = false;
 
@@ -108,6 +117,7 @@ export class ConnectionsPool {
     this.#maxsize = maxsize;
     this.#encoding = config.encoding;
     this.#db = config.db;
+    this.#link = link;
     this.#recovery =
       link === undefined
         ? undefined
@@ -372,15 +382,22 @@ export class ConnectionsPool {
     this.#closing.abort(closed);
     this.#recovery?.close(error);
     this.#lending.close(closed);
+    this.#held.wake(); // they find the pool closed
     for (const conn of [...this.#free, ...this.#lending.used.keys()]) conn.close();
     this.#pubsub.close();
   }
 
-  /** Not async on purpose: the fast path hands back the connection's own promise, with no extra hop. */
+  /**
+   * Not async on purpose: without `reconnect` the fast path hands back the connection's own
+   * promise, with no extra hop. With it, a shared command never goes behind a health PING while
+   * another connection has none (else it waits for the PONG, see #hold), and one that failed in a
+   * way that proves it did not run is sent again; `tries` is where those resends are.
+   */
   #execute<T>(
     options: ExecuteOptions | undefined,
     command: string,
     args: readonly Arg[],
+    tries?: Tries,
   ): Promise<T> {
     if (this.#closed) return Promise.reject(this.#closedError());
     const upper = upperName(command);
@@ -397,7 +414,12 @@ export class ConnectionsPool {
       return this.executePubsub(upper, ...(args as string[])) as Promise<T>;
     }
     if (isBlocking(upper, args)) return executeAlone(this, options, command, args);
-    const conn = this.#lending.leastLoaded();
+    let conn = this.#lending.leastLoaded();
+    const link = this.#link;
+    if (conn !== undefined && conn.probing && link?.offlineQueue === true) {
+      conn = this.#lending.unprobed();
+      if (conn === undefined) return this.#hold<T>(options, command, args, tries);
+    }
     if (conn === undefined) {
       // The command's timeout (else the client-wide one) and signal cover the wait for a
       // connection too.
@@ -405,11 +427,12 @@ export class ConnectionsPool {
       const deadline = deadlineOf(own);
       const recovery = this.#recovery;
       if (recovery?.state === 'reconnecting') {
-        const send = (): Promise<T> => this.#execute<T>(remainingOf(own, deadline), command, args);
+        const send = (): Promise<T> =>
+          this.#execute<T>(remainingOf(own, deadline), command, args, tries);
         return recovery.wait(command, args, send, own) as Promise<T>;
       }
       return withinDeadline(this.#lending.anyFree(), own, 'waiting for a connection').then(() =>
-        this.#execute<T>(remainingOf(own, deadline), command, args),
+        this.#execute<T>(remainingOf(own, deadline), command, args, tries),
       );
     }
     if (
@@ -421,9 +444,36 @@ export class ConnectionsPool {
       // Busy enough that another connection helps: open it in the background, send this one now.
       this.#open().catch((err: Error) => debug('could not grow the pool: %s', err.message));
     }
-    return options === undefined
-      ? conn.execute<T>(command, ...args)
-      : conn.executeWith<T>(options, command, ...args);
+    const sent =
+      options === undefined
+        ? conn.execute<T>(command, ...args)
+        : conn.executeWith<T>(options, command, ...args);
+    if (link === undefined || !mayResend(conn, command)) return sent;
+    // What proves it did not run sends it again, as a new command (resend.ts, the Link's rule).
+    return sent.then(undefined, (err: unknown) =>
+      retryIfNotRun(err, command, tries, options, link, (again, next) =>
+        this.#execute<T>(again, command, args, next),
+      ),
+    );
+  }
+
+  /**
+   * Every free connection has a health PING out: a command written now would be "maybe executed"
+   * if the PING finds the socket dead. It waits (within its timeout and signal) for a PONG, or for
+   * the PING's failure, which closes that connection; then it goes where a new command would (a
+   * connection, or the reconnecting pool's queue). One round trip, `healthCheckTimeout` at most.
+   */
+  #hold<T>(
+    options: ExecuteOptions | undefined,
+    command: string,
+    args: readonly Arg[],
+    tries: Tries | undefined,
+  ): Promise<T> {
+    const own = this.#withDefaultTimeout(options);
+    const deadline = deadlineOf(own);
+    return withinDeadline(this.#held.add(), own, 'waiting for a health check').then(() =>
+      this.#execute<T>(remainingOf(own, deadline), command, args, tries),
+    );
   }
 
   /** A non-blocking command's options with the client-wide commandTimeout when it has no timeout. */
@@ -463,7 +513,10 @@ export class ConnectionsPool {
         this.#opening.delete(opening);
         if (!forPubsub) {
           this.#lending.addFree(conn);
-          if (this.#recovery !== undefined) this.#replenish(); // on up to minsize, one at a time
+          if (this.#recovery !== undefined) {
+            this.#held.wake(); // a connection with no PING out
+            this.#replenish(); // on up to minsize, one at a time
+          }
         }
         return conn;
       },
@@ -511,6 +564,7 @@ export class ConnectionsPool {
     this.#recovery?.drain();
     this.#lending.serve();
     this.#lending.sharedWaiters.wake();
+    this.#held.wake();
     this.#replenish();
   }
 
@@ -528,6 +582,9 @@ export class ConnectionsPool {
       throw new PoolClosedError();
     }
     void conn.waitClosed().then(() => this.#forget(conn));
+    // The pool's own connections: held commands learn of each PONG (a Link that takes one over
+    // for pub/sub sets its own hook, which replaces this one).
+    if (this.#recovery !== undefined) conn[kProbeAnswered] = () => this.#held.wake();
     conn[kHelperSource] = (timeout, blocked) =>
       poolUnblockHelper(this.#free, blocked, this.#config, timeout, signal);
     return conn;
@@ -562,6 +619,7 @@ export class ConnectionsPool {
     this.#recovery?.lost(conn);
     debug('dropped a closed connection; %d left', this.size);
     this.#replenish();
+    this.#held.wake(); // its PING failed, maybe: they go to another connection or the queue
   }
 }
 
