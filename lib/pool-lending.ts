@@ -42,6 +42,11 @@ export class PoolLending {
   readonly waiters = new Denque<Waiter>();
   /** execute() calls waiting for any connection to come back to the free list. */
   readonly sharedWaiters = new SharedWaiters();
+  /**
+   * With `reconnect`: execute() calls held while every free connection has a health PING out,
+   * woken by a PONG, a connection closed or joining the free list, and close().
+   */
+  readonly held = new SharedWaiters();
 
   /** `free`: the pool's free list, which the lending shares with it. */
   constructor(free: RedisConnection[], host: LendingHost) {
@@ -94,6 +99,7 @@ export class PoolLending {
     this.free.push(conn);
     this.serve();
     this.sharedWaiters.wake();
+    this.held.wake();
   }
 
   /**
@@ -205,6 +211,7 @@ export class PoolLending {
       waiter.reject(closed);
     }
     this.sharedWaiters.wake(closed);
+    this.held.wake(); // they find the pool closed
   }
 }
 

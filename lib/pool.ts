@@ -33,7 +33,7 @@ import {
 } from './pool-options';
 import { type Arg, upperName } from './protocol/encoder';
 import { kHelperSource } from './unblock';
-import { newWaiter, parkWaiter, SharedWaiters, type Waiter } from './pool-waiting';
+import { newWaiter, parkWaiter, type Waiter } from './pool-waiting';
 import { executeAlone, PoolLending } from './pool-lending';
 import type { Reply } from './protocol/reader';
 import type { Channel } from './pubsub';
@@ -83,11 +83,6 @@ export class ConnectionsPool {
   readonly #recovery: PoolRecovery | undefined;
   /** With `reconnect`: how it reconnects, and how a shared command that did not run is retried. */
   readonly #link: LinkConfig | undefined;
-  /**
-   * Shared commands held back while every free connection has a health PING out (see #hold): woken
-   * by a PONG, a connection that closed or joined the free list, and close().
-   */
-  readonly #held = new SharedWaiters();
   /** False until createPool's first connections are open: a failure before that rejects createPool. */
   #filled = false;
 
@@ -382,16 +377,14 @@ export class ConnectionsPool {
     this.#closing.abort(closed);
     this.#recovery?.close(error);
     this.#lending.close(closed);
-    this.#held.wake(); // they find the pool closed
     for (const conn of [...this.#free, ...this.#lending.used.keys()]) conn.close();
     this.#pubsub.close();
   }
 
   /**
    * Not async on purpose: without `reconnect` the fast path hands back the connection's own
-   * promise, with no extra hop. With it, a shared command never goes behind a health PING while
-   * another connection has none (else it waits for the PONG, see #hold), and one that failed in a
-   * way that proves it did not run is sent again; `tries` is where those resends are.
+   * promise. With it, a command avoids a connection with a health PING out (see #hold), and one
+   * that provably did not run is sent again (resend.ts); `tries` is where those resends are.
    */
   #execute<T>(
     options: ExecuteOptions | undefined,
@@ -449,7 +442,6 @@ export class ConnectionsPool {
         ? conn.execute<T>(command, ...args)
         : conn.executeWith<T>(options, command, ...args);
     if (link === undefined || !mayResend(conn, command)) return sent;
-    // What proves it did not run sends it again, as a new command (resend.ts, the Link's rule).
     return sent.then(undefined, (err: unknown) =>
       retryIfNotRun(err, command, tries, options, link, (again, next) =>
         this.#execute<T>(again, command, args, next),
@@ -458,10 +450,9 @@ export class ConnectionsPool {
   }
 
   /**
-   * Every free connection has a health PING out: a command written now would be "maybe executed"
-   * if the PING finds the socket dead. It waits (within its timeout and signal) for a PONG, or for
-   * the PING's failure, which closes that connection; then it goes where a new command would (a
-   * connection, or the reconnecting pool's queue). One round trip, `healthCheckTimeout` at most.
+   * Every free connection has a health PING out, so a command written now would be "maybe
+   * executed" if the PING fails: it waits (within its timeout and signal) for a PONG or for the
+   * PING's failure (the connection closes), then goes where a new command would.
    */
   #hold<T>(
     options: ExecuteOptions | undefined,
@@ -471,7 +462,7 @@ export class ConnectionsPool {
   ): Promise<T> {
     const own = this.#withDefaultTimeout(options);
     const deadline = deadlineOf(own);
-    return withinDeadline(this.#held.add(), own, 'waiting for a health check').then(() =>
+    return withinDeadline(this.#lending.held.add(), own, 'waiting for a health check').then(() =>
       this.#execute<T>(remainingOf(own, deadline), command, args, tries),
     );
   }
@@ -513,10 +504,7 @@ export class ConnectionsPool {
         this.#opening.delete(opening);
         if (!forPubsub) {
           this.#lending.addFree(conn);
-          if (this.#recovery !== undefined) {
-            this.#held.wake(); // a connection with no PING out
-            this.#replenish(); // on up to minsize, one at a time
-          }
+          if (this.#recovery !== undefined) this.#replenish(); // on up to minsize, one at a time
         }
         return conn;
       },
@@ -564,7 +552,7 @@ export class ConnectionsPool {
     this.#recovery?.drain();
     this.#lending.serve();
     this.#lending.sharedWaiters.wake();
-    this.#held.wake();
+    this.#lending.held.wake();
     this.#replenish();
   }
 
@@ -582,9 +570,8 @@ export class ConnectionsPool {
       throw new PoolClosedError();
     }
     void conn.waitClosed().then(() => this.#forget(conn));
-    // The pool's own connections: held commands learn of each PONG (a Link that takes one over
-    // for pub/sub sets its own hook, which replaces this one).
-    if (this.#recovery !== undefined) conn[kProbeAnswered] = () => this.#held.wake();
+    // Held commands learn of each PONG (a pub/sub Link taking the connection sets its own hook).
+    if (this.#recovery !== undefined) conn[kProbeAnswered] = () => this.#lending.held.wake();
     conn[kHelperSource] = (timeout, blocked) =>
       poolUnblockHelper(this.#free, blocked, this.#config, timeout, signal);
     return conn;
@@ -619,7 +606,7 @@ export class ConnectionsPool {
     this.#recovery?.lost(conn);
     debug('dropped a closed connection; %d left', this.size);
     this.#replenish();
-    this.#held.wake(); // its PING failed, maybe: they go to another connection or the queue
+    this.#lending.held.wake(); // its PING failed, maybe: they go elsewhere or to the queue
   }
 }
 
