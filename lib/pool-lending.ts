@@ -42,6 +42,11 @@ export class PoolLending {
   readonly waiters = new Denque<Waiter>();
   /** execute() calls waiting for any connection to come back to the free list. */
   readonly sharedWaiters = new SharedWaiters();
+  /**
+   * With `reconnect`: execute() calls held while every free connection has a health PING out,
+   * woken by a PONG, a connection closed or joining the free list, and close().
+   */
+  readonly held = new SharedWaiters();
 
   /** `free`: the pool's free list, which the lending shares with it. */
   constructor(free: RedisConnection[], host: LendingHost) {
@@ -56,6 +61,19 @@ export class PoolLending {
       if (conn.closed) continue;
       if (best === undefined || conn.inFlight < best.inFlight) best = conn;
       if (best.inFlight === 0) break;
+    }
+    return best;
+  }
+
+  /**
+   * The least loaded free connection with no health PING out (see RedisConnection.probing): a
+   * command sent on one that has would be "maybe executed" if that PING finds the socket dead.
+   */
+  unprobed(): RedisConnection | undefined {
+    let best: RedisConnection | undefined;
+    for (const conn of this.free) {
+      if (conn.closed || conn.probing) continue;
+      if (best === undefined || conn.inFlight < best.inFlight) best = conn;
     }
     return best;
   }
@@ -81,6 +99,7 @@ export class PoolLending {
     this.free.push(conn);
     this.serve();
     this.sharedWaiters.wake();
+    this.held.wake();
   }
 
   /**
@@ -192,6 +211,7 @@ export class PoolLending {
       waiter.reject(closed);
     }
     this.sharedWaiters.wake(closed);
+    this.held.wake(); // they find the pool closed
   }
 }
 

@@ -13,12 +13,14 @@ import { CONNECTION_STATE, isBlocking } from './command-flags';
 import {
   executeOptionsError,
   type ExecuteOptions,
+  kProbeAnswered,
   type PubsubReply,
   type RedisConnection,
 } from './connection';
 import { openPoolConnection, poolUnblockHelper } from './pool-connect';
 import { ConnectionClosedError, PoolClosedError, RedisError } from './errors';
 import type { Link, LinkConfig } from './link/link';
+import { mayResend, retryIfNotRun, type Tries } from './link/resend';
 import { PoolPubsub } from './pool-pubsub';
 import { PoolRecovery, type PoolState } from './pool-recovery';
 import { type Address, type ConnectionConfig, describeAddress } from './options';
@@ -79,6 +81,8 @@ export class ConnectionsPool {
   #closeCause: Error | undefined;
   /** With `reconnect`: the state, queue and probe loop; undefined keeps round 1's pool. */
   readonly #recovery: PoolRecovery | undefined;
+  /** With `reconnect`: how it reconnects, and how a shared command that did not run is retried. */
+  readonly #link: LinkConfig | undefined;
   /** False until createPool's first connections are open: a failure before that rejects createPool. */
   #filled = false;
 
@@ -108,6 +112,7 @@ export class ConnectionsPool {
     this.#maxsize = maxsize;
     this.#encoding = config.encoding;
     this.#db = config.db;
+    this.#link = link;
     this.#recovery =
       link === undefined
         ? undefined
@@ -376,11 +381,16 @@ export class ConnectionsPool {
     this.#pubsub.close();
   }
 
-  /** Not async on purpose: the fast path hands back the connection's own promise, with no extra hop. */
+  /**
+   * Not async on purpose: without `reconnect` the fast path hands back the connection's own
+   * promise. With it, a command avoids a connection with a health PING out (see #hold), and one
+   * that provably did not run is sent again (resend.ts); `tries` is where those resends are.
+   */
   #execute<T>(
     options: ExecuteOptions | undefined,
     command: string,
     args: readonly Arg[],
+    tries?: Tries,
   ): Promise<T> {
     if (this.#closed) return Promise.reject(this.#closedError());
     const upper = upperName(command);
@@ -397,7 +407,12 @@ export class ConnectionsPool {
       return this.executePubsub(upper, ...(args as string[])) as Promise<T>;
     }
     if (isBlocking(upper, args)) return executeAlone(this, options, command, args);
-    const conn = this.#lending.leastLoaded();
+    let conn = this.#lending.leastLoaded();
+    const link = this.#link;
+    if (conn !== undefined && conn.probing && link?.offlineQueue === true) {
+      conn = this.#lending.unprobed();
+      if (conn === undefined) return this.#hold<T>(options, command, args, tries);
+    }
     if (conn === undefined) {
       // The command's timeout (else the client-wide one) and signal cover the wait for a
       // connection too.
@@ -405,11 +420,12 @@ export class ConnectionsPool {
       const deadline = deadlineOf(own);
       const recovery = this.#recovery;
       if (recovery?.state === 'reconnecting') {
-        const send = (): Promise<T> => this.#execute<T>(remainingOf(own, deadline), command, args);
+        const send = (): Promise<T> =>
+          this.#execute<T>(remainingOf(own, deadline), command, args, tries);
         return recovery.wait(command, args, send, own) as Promise<T>;
       }
       return withinDeadline(this.#lending.anyFree(), own, 'waiting for a connection').then(() =>
-        this.#execute<T>(remainingOf(own, deadline), command, args),
+        this.#execute<T>(remainingOf(own, deadline), command, args, tries),
       );
     }
     if (
@@ -421,9 +437,34 @@ export class ConnectionsPool {
       // Busy enough that another connection helps: open it in the background, send this one now.
       this.#open().catch((err: Error) => debug('could not grow the pool: %s', err.message));
     }
-    return options === undefined
-      ? conn.execute<T>(command, ...args)
-      : conn.executeWith<T>(options, command, ...args);
+    const sent =
+      options === undefined
+        ? conn.execute<T>(command, ...args)
+        : conn.executeWith<T>(options, command, ...args);
+    if (link === undefined || !mayResend(conn, command)) return sent;
+    return sent.then(undefined, (err: unknown) =>
+      retryIfNotRun(err, command, tries, options, link, (again, next) =>
+        this.#execute<T>(again, command, args, next),
+      ),
+    );
+  }
+
+  /**
+   * Every free connection has a health PING out, so a command written now would be "maybe
+   * executed" if the PING fails: it waits (within its timeout and signal) for a PONG or for the
+   * PING's failure (the connection closes), then goes where a new command would.
+   */
+  #hold<T>(
+    options: ExecuteOptions | undefined,
+    command: string,
+    args: readonly Arg[],
+    tries: Tries | undefined,
+  ): Promise<T> {
+    const own = this.#withDefaultTimeout(options);
+    const deadline = deadlineOf(own);
+    return withinDeadline(this.#lending.held.add(), own, 'waiting for a health check').then(() =>
+      this.#execute<T>(remainingOf(own, deadline), command, args, tries),
+    );
   }
 
   /** A non-blocking command's options with the client-wide commandTimeout when it has no timeout. */
@@ -511,6 +552,7 @@ export class ConnectionsPool {
     this.#recovery?.drain();
     this.#lending.serve();
     this.#lending.sharedWaiters.wake();
+    this.#lending.held.wake();
     this.#replenish();
   }
 
@@ -528,6 +570,8 @@ export class ConnectionsPool {
       throw new PoolClosedError();
     }
     void conn.waitClosed().then(() => this.#forget(conn));
+    // Held commands learn of each PONG (a pub/sub Link taking the connection sets its own hook).
+    if (this.#recovery !== undefined) conn[kProbeAnswered] = () => this.#lending.held.wake();
     conn[kHelperSource] = (timeout, blocked) =>
       poolUnblockHelper(this.#free, blocked, this.#config, timeout, signal);
     return conn;
@@ -562,6 +606,7 @@ export class ConnectionsPool {
     this.#recovery?.lost(conn);
     debug('dropped a closed connection; %d left', this.size);
     this.#replenish();
+    this.#lending.held.wake(); // its PING failed, maybe: they go elsewhere or to the queue
   }
 }
 

@@ -28,19 +28,19 @@ import {
   ConnectionForcedCloseError,
   ConnectionLostError,
   NoPermError,
-  ReplyError,
 } from '../errors';
 import type { Channel } from '../pubsub';
 import type { Arg } from '../protocol/encoder';
 import type { Reply } from '../protocol/reader';
 import type { Orphans } from '../subscriptions';
-import { type Backoff, nextDelay } from './backoff';
-import { type Retrier, retryableReply } from './fate';
+import type { Backoff } from './backoff';
+import type { Retrier } from './fate';
 import { backoffPause, type LostEvent, onLost, onReady, publish, type ReadyEvent } from './events';
 import {
   FIRST,
   type LinkExecuteOptions,
   mayResend,
+  retryIfNotRun,
   type Tries,
   withoutRetryOnLoss,
 } from './resend';
@@ -302,39 +302,18 @@ export class Link {
     options: LinkExecuteOptions | undefined,
     tries: Tries | undefined,
   ): Promise<T> {
-    const resent = tries?.resent ?? false;
-    if (err instanceof ConnectionLostError) {
-      if (!err.maybeExecuted) return this.#send(command, args, options, true, tries);
-      if (options?.retryOnLoss === true && !resent) {
-        debug('%s: %s resent once after a loss (retryOnLoss)', this.#config.label, command);
-        return this.#send(command, args, options, true, { ...(tries ?? FIRST), resent: true });
-      }
-      return Promise.reject(err);
+    if (
+      err instanceof ConnectionLostError &&
+      err.maybeExecuted &&
+      options?.retryOnLoss === true &&
+      tries?.resent !== true
+    ) {
+      debug('%s: %s resent once after a loss (retryOnLoss)', this.#config.label, command);
+      return this.#send(command, args, options, true, { ...(tries ?? FIRST), resent: true });
     }
-    if (!(err instanceof ReplyError) || !retryableReply(err.message, this.#config.retrier)) {
-      return Promise.reject(err);
-    }
-    const since = tries !== undefined && tries.attempt > 0 ? tries.since : performance.now();
-    const attempt = tries?.attempt ?? 0;
-    const own = options?.timeout;
-    const budget = own !== undefined && own !== Infinity ? own : this.#config.offlineTimeout;
-    let delay: number | false;
-    try {
-      delay = nextDelay(this.#config.backoff, attempt, err);
-    } catch {
-      delay = false;
-    }
-    const left = since + budget - performance.now();
-    if (delay === false || delay >= left) return Promise.reject(err);
-    debug('%s: %s got %s; again in %d ms', this.#config.label, command, err.code, delay);
-    const next: Tries = { attempt: attempt + 1, since, resent };
-    return new Promise<void>((resolve) => setTimeout(resolve, delay)).then(() => {
-      // A late timer may have eaten the rest: the connection's own deadline then fires at once.
-      const remaining = Math.max(1, since + budget - performance.now());
-      const timed =
-        own !== undefined && own !== Infinity ? { ...options, timeout: remaining } : options;
-      return this.#send<T>(command, args, timed, true, next);
-    });
+    return retryIfNotRun(err, command, tries, options, this.#config, (again, next) =>
+      this.#send<T>(command, args, again, true, next),
+    );
   }
 
   executePubsub(

@@ -2,6 +2,7 @@
 // restarted: what waited runs after, in order; one probe connect at a time, never a storm; the
 // queue is bounded; a refused password stops for good; and every step is visible.
 import { expect } from 'chai';
+import diagnostics from 'node:diagnostics_channel';
 import * as net from 'node:net';
 import {
   AuthError,
@@ -14,6 +15,7 @@ import {
   type PoolOptions,
   QueueFullError,
   type Redis,
+  ReplyError,
   TimeoutError,
 } from '../../lib';
 import { recording } from '../helpers/events';
@@ -310,7 +312,132 @@ describe('reconnecting pool (createPool / createRedisPool with reconnect)', func
       }
     }
   });
+
+  describe('shared commands get the Link’s fate rules', () => {
+    // A restart (or DEBUG RELOAD) loads the dataset slowly and answers LOADING meanwhile.
+    beforeEach(async () => {
+      admin.close();
+      await server.stop();
+      server = await startRedis({
+        args: [
+          '--key-load-delay',
+          '1000',
+          '--loading-process-events-interval-bytes',
+          '1024',
+          '--enable-debug-command',
+          'yes',
+        ],
+      });
+      admin = await createRedis(server.url, { encoding: 'utf8', reconnect: false });
+    });
+
+    afterEach(() => {
+      try {
+        process.kill(server.pid, 'SIGCONT');
+      } catch {
+        // not running
+      }
+    });
+
+    it('a command sent while the only connection’s health PING is out waits for it: when the PING fails it runs on the next connection, not "maybe"', async () => {
+      const p = await pool({
+        minsize: 1,
+        maxsize: 1,
+        healthCheckInterval: 100,
+        healthCheckTimeout: 400,
+      });
+      await p.execute('SET', 'held', '0');
+      process.kill(server.pid, 'SIGSTOP');
+      // Idle for longer than the interval: the PING goes out, and cannot be answered.
+      await delay(200);
+      expect(p.getConnection('GET')[0]?.probing).to.equal(true);
+      const lost = nextEvent<{ written: number }>('redmux:lost');
+      const incr = p.execute('INCR', 'held');
+      // The PING fails: the socket is destroyed with nothing but the PING on it.
+      expect((await lost).written).to.equal(1);
+      process.kill(server.pid, 'SIGCONT');
+      expect(await incr).to.equal(1);
+      expect(await admin.get('held')).to.equal('1');
+    });
+
+    it('a command sent while a health PING is out goes out at once when its PONG comes, on the same connection', async () => {
+      const p = await pool({ minsize: 1, maxsize: 1, healthCheckInterval: 100 });
+      const first = p.getConnection('GET')[0];
+      process.kill(server.pid, 'SIGSTOP');
+      await delay(200);
+      expect(first?.probing).to.equal(true);
+      const incr = p.execute('INCR', 'after-pong');
+      process.kill(server.pid, 'SIGCONT');
+      expect(await Promise.race([incr, delay(1500)])).to.equal(1);
+      expect(p.getConnection('GET')[0]).to.equal(first); // no loss: the server was only slow
+    });
+
+    it('retries LOADING on an open connection (DEBUG RELOAD), with backoff, until the command runs', async () => {
+      await admin.call('DEBUG', 'POPULATE', 1000);
+      const p = await pool({ minsize: 1 });
+      expect(await p.execute('GET', 'key:7')).to.equal('value:7');
+      const watcher = await createRedis(server.url, { encoding: 'utf8', reconnect: false });
+      clients.push(watcher);
+      const reloading = admin.call('DEBUG', 'RELOAD'); // about 1 s of loading
+      // Until another open connection is refused with LOADING.
+      await eventually(async () => {
+        const err = await watcher.call('PING').then(
+          () => undefined,
+          (e: Error) => e,
+        );
+        return err instanceof ReplyError && err.code === 'LOADING';
+      });
+      // Refused with LOADING on the pool's open connection, sent again until the dataset is there.
+      expect(await p.execute('GET', 'key:7')).to.equal('value:7');
+      await reloading;
+      const stats = await admin.call<string>('INFO', 'errorstats');
+      expect(stats).to.match(/errorstat_LOADING:count=([2-9]|\d\d)/);
+    });
+
+    it('gives up on LOADING at the call’s timeout with the server’s refusal', async () => {
+      await admin.call('DEBUG', 'POPULATE', 3000); // about 3 s of loading
+      const p = await pool({ minsize: 1 });
+      await p.execute('PING');
+      const reloading = admin.call('DEBUG', 'RELOAD');
+      const watcher = await createRedis(server.url, { encoding: 'utf8', reconnect: false });
+      clients.push(watcher);
+      await eventually(async () => {
+        const err = await watcher.call('PING').then(
+          () => undefined,
+          (e: Error) => e,
+        );
+        return err instanceof ReplyError && err.code === 'LOADING';
+      });
+      const started = Date.now();
+      const err = await rejectionOf(p.executeWith({ timeout: 300 }, 'GET', 'key:1'));
+      if (err instanceof ReplyError) expect(err.code).to.equal('LOADING');
+      else expect(err).to.be.instanceOf(TimeoutError);
+      expect(Date.now() - started).to.be.below(1000);
+      await reloading;
+    });
+
+    it('after a restart, a command waits while the server loads: the probe’s PING is refused with LOADING, so the pool stays reconnecting until it is answered', async () => {
+      await admin.call('DEBUG', 'POPULATE', 1000);
+      await admin.call('SAVE');
+      const p = await pool({ minsize: 2 });
+      await server.kill();
+      const restarting = server.restart(); // resolves once loading is done (about 1 s)
+      expect(await p.execute('GET', 'key:7')).to.equal('value:7');
+      await restarting;
+    });
+  });
 });
+
+/** Resolves with the next message published on diagnostics channel `name`. */
+function nextEvent<T>(name: string): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (message: unknown): void => {
+      diagnostics.unsubscribe(name, listener);
+      resolve(message as T);
+    };
+    diagnostics.subscribe(name, listener);
+  });
+}
 
 function delay(ms: number): Promise<undefined> {
   return new Promise((resolve) => setTimeout(() => resolve(undefined), ms));
