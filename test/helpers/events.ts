@@ -19,3 +19,14 @@ export async function recording<T>(
     for (const [name, listener] of listeners) diagnostics.unsubscribe(name, listener);
   }
 }
+
+/** Resolves with the next message published on diagnostics channel `name`. */
+export function nextEvent<T>(name: string): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (message: unknown): void => {
+      diagnostics.unsubscribe(name, listener);
+      resolve(message as T);
+    };
+    diagnostics.subscribe(name, listener);
+  });
+}

@@ -2,7 +2,6 @@
 // restarted: what waited runs after, in order; one probe connect at a time, never a storm; the
 // queue is bounded; a refused password stops for good; and every step is visible.
 import { expect } from 'chai';
-import diagnostics from 'node:diagnostics_channel';
 import * as net from 'node:net';
 import {
   AuthError,
@@ -18,7 +17,8 @@ import {
   ReplyError,
   TimeoutError,
 } from '../../lib';
-import { recording } from '../helpers/events';
+import { nextEvent, recording } from '../helpers/events';
+import { SLOW_LOADING_ARGS, untilLoading } from '../helpers/loading';
 import { type RedisServer, startRedis } from '../helpers/redis-server';
 import { eventually, rejectionOf } from '../helpers/util';
 
@@ -318,16 +318,7 @@ describe('reconnecting pool (createPool / createRedisPool with reconnect)', func
     beforeEach(async () => {
       admin.close();
       await server.stop();
-      server = await startRedis({
-        args: [
-          '--key-load-delay',
-          '1000',
-          '--loading-process-events-interval-bytes',
-          '1024',
-          '--enable-debug-command',
-          'yes',
-        ],
-      });
+      server = await startRedis({ args: SLOW_LOADING_ARGS });
       admin = await createRedis(server.url, { encoding: 'utf8', reconnect: false });
     });
 
@@ -380,13 +371,7 @@ describe('reconnecting pool (createPool / createRedisPool with reconnect)', func
       clients.push(watcher);
       const reloading = admin.call('DEBUG', 'RELOAD'); // about 1 s of loading
       // Until another open connection is refused with LOADING.
-      await eventually(async () => {
-        const err = await watcher.call('PING').then(
-          () => undefined,
-          (e: Error) => e,
-        );
-        return err instanceof ReplyError && err.code === 'LOADING';
-      });
+      await untilLoading(() => watcher.call('PING'));
       // Refused with LOADING on the pool's open connection, sent again until the dataset is there.
       expect(await p.execute('GET', 'key:7')).to.equal('value:7');
       await reloading;
@@ -401,13 +386,7 @@ describe('reconnecting pool (createPool / createRedisPool with reconnect)', func
       const reloading = admin.call('DEBUG', 'RELOAD');
       const watcher = await createRedis(server.url, { encoding: 'utf8', reconnect: false });
       clients.push(watcher);
-      await eventually(async () => {
-        const err = await watcher.call('PING').then(
-          () => undefined,
-          (e: Error) => e,
-        );
-        return err instanceof ReplyError && err.code === 'LOADING';
-      });
+      await untilLoading(() => watcher.call('PING'));
       const started = Date.now();
       const err = await rejectionOf(p.executeWith({ timeout: 300 }, 'GET', 'key:1'));
       if (err instanceof ReplyError) expect(err.code).to.equal('LOADING');
@@ -427,17 +406,6 @@ describe('reconnecting pool (createPool / createRedisPool with reconnect)', func
     });
   });
 });
-
-/** Resolves with the next message published on diagnostics channel `name`. */
-function nextEvent<T>(name: string): Promise<T> {
-  return new Promise((resolve) => {
-    const listener = (message: unknown): void => {
-      diagnostics.unsubscribe(name, listener);
-      resolve(message as T);
-    };
-    diagnostics.subscribe(name, listener);
-  });
-}
 
 function delay(ms: number): Promise<undefined> {
   return new Promise((resolve) => setTimeout(() => resolve(undefined), ms));

@@ -14,38 +14,16 @@ import {
   TimeoutError,
 } from '../../lib';
 import { commandCalls } from '../helpers/commandstats';
+import { nextEvent } from '../helpers/events';
+import { SLOW_LOADING_ARGS, untilLoading } from '../helpers/loading';
 import { type RedisServer, startRedis } from '../helpers/redis-server';
 import { rejectionOf } from '../helpers/util';
-import diagnostics from 'node:diagnostics_channel';
 
 /** The connection a single-connection client is on now. */
 function current(redis: Redis<string>): RedisConnection {
   const conn = redis.connection;
   if (conn === undefined) throw new Error('not a single-connection client');
   return conn;
-}
-
-/** Resolves once `redis` is connected to a server that answers LOADING. */
-async function untilLoading(redis: Redis<string>): Promise<void> {
-  for (;;) {
-    // On the connection itself: the client would retry the refusal.
-    const pong = await current(redis)
-      .execute('PING')
-      .catch((err: Error) => err);
-    if (pong instanceof ReplyError && pong.code === 'LOADING') return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Resolves with the next message published on diagnostics channel `name`. */
-function nextEvent<T>(name: string): Promise<T> {
-  return new Promise((resolve) => {
-    const listener = (message: unknown): void => {
-      diagnostics.unsubscribe(name, listener);
-      resolve(message as T);
-    };
-    diagnostics.subscribe(name, listener);
-  });
 }
 
 describe('staying connected: what is resent, and subscriptions across a loss', function () {
@@ -71,17 +49,8 @@ describe('staying connected: what is resent, and subscriptions across a loss', f
   }
 
   beforeEach(async () => {
-    server = await startRedis({
-      // A restart loads the dataset slowly and answers LOADING meanwhile (see the LOADING test).
-      args: [
-        '--key-load-delay',
-        '1000',
-        '--loading-process-events-interval-bytes',
-        '1024',
-        '--enable-debug-command',
-        'yes',
-      ],
-    });
+    // A restart loads the dataset slowly and answers LOADING meanwhile (see the LOADING test).
+    server = await startRedis({ args: SLOW_LOADING_ARGS });
     admin = await createRedis(server.url, { encoding: 'utf8', reconnect: false });
   });
 
@@ -152,7 +121,7 @@ describe('staying connected: what is resent, and subscriptions across a loss', f
     const redis = await client();
     await server.kill();
     const restarting = server.restart();
-    await untilLoading(redis);
+    await untilLoading(() => current(redis).execute('PING'));
     const started = Date.now();
     const err = await rejectionOf(redis.executeWith({ timeout: 300 }, 'GET', 'key:1'));
     // The last refusal, or the deadline itself when it came while the last try was out.
@@ -201,7 +170,7 @@ describe('staying connected: what is resent, and subscriptions across a loss', f
     const redis = await client();
     await server.kill();
     const restarting = server.restart();
-    await untilLoading(redis);
+    await untilLoading(() => current(redis).execute('PING'));
     const settled = await redis
       .pipeline()
       .execute((p) => [p.get('key:1'), p.get('key:2')], { returnExceptions: true });
