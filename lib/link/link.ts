@@ -142,14 +142,17 @@ export class Link {
     this.#queue = new OfflineQueue(config);
     this.#db = first.db;
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    const send = (command: string, args: Arg[], options?: ExecuteOptions): Promise<unknown> =>
+      this.#send(command, args, options, false, undefined);
+    const counted = (): number => this[kSent];
     this.#plain = {
-      execute: (command: string, ...args: Arg[]) =>
-        this.#send(command, args, undefined, false, undefined),
+      execute: (command: string, ...args: Arg[]) => send(command, args),
       executeWith: (options: ExecuteOptions, command: string, ...args: Arg[]) =>
-        this.#send(command, args, options, false, undefined),
-      [kSent]: 0,
+        send(command, args, options),
+      get [kSent]() {
+        return counted();
+      },
     } as unknown as RedisConnection;
-    Object.defineProperty(this.#plain, kSent, { get: () => this[kSent] });
     this.#watch(first, this.#epoch);
     publish(onReady, { address: config.label, epoch: this.#epoch } satisfies ReadyEvent);
   }
@@ -264,29 +267,34 @@ export class Link {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const own = options?.retryOnLoss === undefined ? options : withoutRetryOnLoss(options);
-    if (ready) {
-      const conn = this.#conn;
-      if (command.length === 4 && command.toUpperCase() === 'QUIT') this.#closing = true;
-      const sent =
-        own === undefined
-          ? conn.execute<T>(command, ...args)
-          : conn.executeWith<T>(own, command, ...args);
-      if (!recover || !mayResend(conn, command)) return sent;
-      return sent.then(undefined, (err: unknown) =>
-        this.#recover<T>(err, command, args, options, tries),
-      );
-    }
-    const send = (conn: RedisConnection): Promise<unknown> => {
-      const sent =
-        own === undefined
-          ? conn.execute(command, ...args)
-          : conn.executeWith(own, command, ...args);
-      if (!recover || !mayResend(conn, command)) return sent;
-      return sent.then(undefined, (err: unknown) =>
-        this.#recover(err, command, args, options, tries),
-      );
-    };
+    if (ready) return this.#sendOn<T>(this.#conn, command, args, own, options, recover, tries);
+    const send = (conn: RedisConnection): Promise<unknown> =>
+      this.#sendOn(conn, command, args, own, options, recover, tries);
     return this.#wait(command, args, send, own) as Promise<T>;
+  }
+
+  /**
+   * Writes a command on `conn` (now, or as the queue drains) with the connection's own options
+   * `own`; with `recover`, a failure that proves it did not run goes to #recover.
+   */
+  #sendOn<T>(
+    conn: RedisConnection,
+    command: string,
+    args: Arg[],
+    own: ExecuteOptions | undefined,
+    options: LinkExecuteOptions | undefined,
+    recover: boolean,
+    tries: Tries | undefined,
+  ): Promise<T> {
+    if (command.length === 4 && command.toUpperCase() === 'QUIT') this.#closing = true;
+    const sent =
+      own === undefined
+        ? conn.execute<T>(command, ...args)
+        : conn.executeWith<T>(own, command, ...args);
+    if (!recover || !mayResend(conn, command)) return sent;
+    return sent.then(undefined, (err: unknown) =>
+      this.#recover<T>(err, command, args, options, tries),
+    );
   }
 
   /**
