@@ -122,9 +122,7 @@ export class Outbox {
   #flush(): void {
     this.#flushScheduled = false;
     const socket = this.#socket;
-    // After the server's FIN the socket only closes: bytes written now would go nowhere, so the
-    // commands stay unwritten (never run) for the connection's close to say so.
-    if (this.#waitingDrain || socket.destroyed || socket.readableEnded || this.#out.empty) return;
+    if (this.#waitingDrain || socket.destroyed || this.#out.empty) return;
     const chunks = this.#out.take();
     this.#unwritten = 0;
     let ok = true;
