@@ -396,7 +396,7 @@ function shardNode(
   if (at === undefined) return undefined;
   const offset = integer(node.get('replication-offset'));
   const base = { id, host: at.host, port: at.port, key: `${at.host}:${at.port}`, role, health };
-  return offset === undefined ? base : { ...base, replicationOffset: offset };
+  return offset === undefined || offset < 0 ? base : { ...base, replicationOffset: offset };
 }
 
 /**
