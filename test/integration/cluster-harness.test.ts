@@ -1,0 +1,238 @@
+// Tests of the test cluster itself (test/helpers/cluster.ts): its shape, slot migrations with the
+// redirections they cause, failover and crash promotion. Each claim is checked against what the
+// nodes themselves report (ROLE, CLUSTER INFO, replies), not only against the harness's own view.
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+
+import { ReplyError } from '../../lib/index';
+import {
+  sharedCluster,
+  startCluster,
+  type TestCluster,
+  type TestClusterNode,
+} from '../helpers/cluster';
+import { isRunning } from '../helpers/cluster-topology';
+import { rejectionOf, uniqueKey } from '../helpers/util';
+
+/** What ROLE says: `['master', …]` or `['slave', host, port, state, offset]`. */
+async function roleOf(cluster: TestCluster, node: TestClusterNode): Promise<unknown[]> {
+  return (await cluster.command(node, 'ROLE')) as unknown[];
+}
+
+/** A master other than `owner`. */
+async function otherMaster(cluster: TestCluster, owner: TestClusterNode): Promise<TestClusterNode> {
+  const other = (await cluster.masters()).find((node) => node !== owner);
+  if (!other) throw new Error('the cluster has a single master');
+  return other;
+}
+
+/** A fresh key that `master` serves. */
+async function keyOn(cluster: TestCluster, master: TestClusterNode): Promise<string> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const key = uniqueKey('on');
+    if ((await cluster.ownerOf(key)) === master) return key;
+  }
+  throw new Error(`no key of 100 hashes to :${master.port}`);
+}
+
+/** The error reply a command must fail with, as a ReplyError. */
+async function replyErrorOf(promise: Promise<unknown>): Promise<ReplyError> {
+  const err = await rejectionOf(promise);
+  expect(err).to.be.instanceOf(ReplyError);
+  return err as ReplyError;
+}
+
+describe('test cluster (test/helpers/cluster.ts)', function () {
+  this.timeout(30_000);
+
+  describe('sharedCluster()', () => {
+    let cluster: TestCluster;
+    before(async () => {
+      cluster = await sharedCluster();
+    });
+
+    it('has 3 masters, each with 1 replica that ROLE confirms, and every slot served', async () => {
+      expect(cluster.nodes).to.have.length(6);
+      expect(cluster.seeds).to.deep.equal(cluster.nodes.map((node) => [node.host, node.port]));
+      const masters = await cluster.masters();
+      expect(masters).to.have.length(3);
+      for (const master of masters) {
+        expect((await roleOf(cluster, master))[0]).to.equal('master');
+        const replicas = await cluster.replicasOf(master);
+        expect(replicas).to.have.length(1);
+        const role = await roleOf(cluster, replicas[0] as TestClusterNode);
+        expect(role.slice(0, 3)).to.deep.equal(['slave', master.host, master.port]);
+      }
+      for (const node of cluster.nodes) {
+        const info = String(await cluster.command(node, 'CLUSTER', 'INFO'));
+        expect(info).to.match(/^cluster_state:ok\r?$/m);
+        expect(info).to.match(/^cluster_slots_ok:16384\r?$/m);
+        expect(info).to.match(/^cluster_known_nodes:6\r?$/m);
+      }
+    });
+
+    it('ownerOf() names the master that serves a key, and others redirect to it with MOVED', async () => {
+      const key = uniqueKey('owner');
+      const owner = await cluster.ownerOf(key);
+      const slot = Number(await cluster.command(owner, 'CLUSTER', 'KEYSLOT', key));
+      expect(await cluster.ownerOf(slot)).to.equal(owner);
+      expect(await cluster.command(owner, 'SET', key, 'v')).to.equal('OK');
+      const other = await otherMaster(cluster, owner);
+      const moved = await replyErrorOf(cluster.command(other, 'GET', key));
+      expect(moved.message).to.equal(`MOVED ${slot} ${owner.host}:${owner.port}`);
+      await cluster.command(owner, 'DEL', key);
+    });
+
+    it('migrateSlot() moves a slot with every key to another master', async () => {
+      const tag = `{${uniqueKey('migrate')}}`;
+      const source = await cluster.ownerOf(tag);
+      const target = await otherMaster(cluster, source);
+      const slot = Number(await cluster.command(source, 'CLUSTER', 'KEYSLOT', tag));
+      // More keys than one GETKEYSINSLOT batch (100), so that draining takes several rounds.
+      const keys = Array.from({ length: 250 }, (_, i) => `${tag}:${i}`);
+      await cluster.command(source, 'MSET', ...keys.flatMap((key, i) => [key, `v${i}`]));
+
+      await cluster.migrateSlot(slot, target);
+
+      expect(await cluster.ownerOf(slot)).to.equal(target);
+      expect(await cluster.command(source, 'CLUSTER', 'COUNTKEYSINSLOT', slot)).to.equal(0);
+      expect(await cluster.command(target, 'MGET', ...keys)).to.deep.equal(
+        keys.map((_, i) => `v${i}`),
+      );
+      // Every node, replicas too, now sends the slot's clients to the target.
+      for (const node of cluster.nodes.filter((n) => n !== target)) {
+        const moved = await replyErrorOf(cluster.command(node, 'GET', keys[0] as string));
+        expect(moved.message).to.equal(`MOVED ${slot} ${target.host}:${target.port}`);
+      }
+      await cluster.command(target, 'DEL', ...keys);
+    });
+
+    it('startMigration() gives ASK for a moved key and TRYAGAIN across moved and not moved keys', async () => {
+      const tag = `{${uniqueKey('ask')}}`;
+      const [moved, stayed] = [`${tag}:moved`, `${tag}:stayed`];
+      const source = await cluster.ownerOf(tag);
+      const target = await otherMaster(cluster, source);
+      const slot = Number(await cluster.command(source, 'CLUSTER', 'KEYSLOT', tag));
+      await cluster.command(source, 'MSET', moved, 'a', stayed, 'b');
+
+      const migration = await cluster.startMigration(slot, target);
+      expect([migration.slot, migration.source, migration.target]).to.deep.equal([
+        slot,
+        source,
+        target,
+      ]);
+      expect(await migration.moveKeys([moved, `${tag}:absent`])).to.equal(1);
+
+      const ask = await replyErrorOf(cluster.command(source, 'GET', moved));
+      expect(ask.code).to.equal('ASK');
+      expect(ask.message).to.equal(`ASK ${slot} ${target.host}:${target.port}`);
+      const tryAgain = await replyErrorOf(cluster.command(source, 'MGET', moved, stayed));
+      expect(tryAgain.code).to.equal('TRYAGAIN');
+      expect(await cluster.command(source, 'GET', stayed)).to.equal('b');
+      // The target serves the key only to a client that says ASKING first.
+      const refused = await replyErrorOf(cluster.command(target, 'GET', moved));
+      expect(refused.message).to.equal(`MOVED ${slot} ${source.host}:${source.port}`);
+      const [, value] = await Promise.all([
+        cluster.command(target, 'ASKING'),
+        cluster.command(target, 'GET', moved),
+      ]);
+      expect(value).to.equal('a');
+
+      // By default moveKeys() moves whatever the source still holds: the one key left.
+      expect(await migration.moveKeys()).to.equal(1);
+      expect(await cluster.command(source, 'CLUSTER', 'COUNTKEYSINSLOT', slot)).to.equal(0);
+      await migration.finish();
+      expect(await cluster.ownerOf(slot)).to.equal(target);
+      expect(await cluster.command(target, 'MGET', moved, stayed)).to.deep.equal(['a', 'b']);
+      await cluster.command(target, 'DEL', moved, stayed);
+    });
+
+    it('rejects bad input with TypeError or RangeError', async () => {
+      const owner = await cluster.ownerOf(0);
+      const [replica] = await cluster.replicasOf(await otherMaster(cluster, owner));
+      if (!replica) throw new Error('a master has no replica');
+      const stranger = { ...owner };
+      expect(await rejectionOf(cluster.ownerOf(16384))).to.be.instanceOf(RangeError);
+      expect(await rejectionOf(cluster.ownerOf(1.5))).to.be.instanceOf(RangeError);
+      expect(await rejectionOf(cluster.command(stranger, 'PING'))).to.be.instanceOf(TypeError);
+      expect(await rejectionOf(cluster.command(owner))).to.be.instanceOf(TypeError);
+      expect(await rejectionOf(cluster.failover(owner))).to.be.instanceOf(RangeError);
+      expect(await rejectionOf(cluster.waitStable(-1))).to.be.instanceOf(RangeError);
+      // Slot 0 cannot move to the node that owns it, nor to a replica.
+      expect(await rejectionOf(cluster.startMigration(0, owner))).to.be.instanceOf(RangeError);
+      expect(await rejectionOf(cluster.startMigration(0, replica))).to.be.instanceOf(RangeError);
+      expect(await rejectionOf(startCluster({ nodeTimeout: 0 }))).to.be.instanceOf(RangeError);
+      // None of it left a half-begun migration behind.
+      const nodes = String(await cluster.command(owner, 'CLUSTER', 'NODES'));
+      expect(nodes).to.not.match(/\[0-[<>]-/);
+    });
+  });
+
+  describe('a cluster of its own', () => {
+    let cluster: TestCluster;
+    before(async () => {
+      cluster = await startCluster();
+    });
+    after(async () => {
+      await cluster?.stop();
+    });
+
+    it('failover() of a replica swaps its role with its master', async () => {
+      const master = cluster.nodes[0] as TestClusterNode;
+      const [replica] = await cluster.replicasOf(master);
+      if (!replica) throw new Error('the first master has no replica');
+
+      await cluster.failover(replica);
+
+      expect((await roleOf(cluster, replica))[0]).to.equal('master');
+      expect((await roleOf(cluster, master)).slice(0, 3)).to.deep.equal([
+        'slave',
+        replica.host,
+        replica.port,
+      ]);
+      expect(await cluster.masters())
+        .to.include(replica)
+        .and.not.include(master);
+      expect(await cluster.replicasOf(replica)).to.deep.equal([master]);
+    });
+
+    it('crash() of a master gets its replica promoted; the restarted master rejoins as replica', async () => {
+      const master = cluster.nodes[1] as TestClusterNode;
+      const [replica] = await cluster.replicasOf(master);
+      if (!replica) throw new Error('the second master has no replica');
+      const key = await keyOn(cluster, master);
+      await cluster.command(master, 'SET', key, 'kept');
+      // The replica must hold the write before the crash, or the promotion may lose it.
+      expect(await cluster.command(master, 'WAIT', 1, 5000)).to.equal(1);
+
+      await cluster.crash(master);
+      expect(isRunning(master.server.pid)).to.equal(false);
+      await cluster.waitStable(15_000);
+
+      expect((await roleOf(cluster, replica))[0]).to.equal('master');
+      expect(await cluster.ownerOf(key)).to.equal(replica);
+      expect(await cluster.command(replica, 'GET', key)).to.equal('kept');
+
+      await master.server.restart();
+      await cluster.waitStable(15_000);
+      expect((await roleOf(cluster, master)).slice(0, 3)).to.deep.equal([
+        'slave',
+        replica.host,
+        replica.port,
+      ]);
+      expect(await cluster.replicasOf(replica)).to.deep.equal([master]);
+    });
+
+    it('stop() ends every node and removes their directories', async () => {
+      await cluster.stop();
+      for (const node of cluster.nodes) {
+        expect(isRunning(node.server.pid), `:${node.port} running`).to.equal(false);
+        expect(fs.existsSync(node.server.dir), `${node.server.dir} exists`).to.equal(false);
+      }
+      await cluster.stop(); // idempotent
+      expect(await rejectionOf(cluster.command(cluster.nodes[0] as TestClusterNode, 'PING')))
+        .to.be.instanceOf(Error)
+        .with.property('message', 'the cluster is stopped');
+    });
+  });
+});
