@@ -11,7 +11,12 @@ import {
   type TestCluster,
   type TestClusterNode,
 } from '../helpers/cluster';
-import { isRunning } from '../helpers/cluster-topology';
+import {
+  type ClusterView,
+  isRunning,
+  parseShards,
+  unstableReason,
+} from '../helpers/cluster-topology';
 import { rejectionOf, uniqueKey } from '../helpers/util';
 
 /** What ROLE says: `['master', …]` or `['slave', host, port, state, offset]`. */
@@ -24,6 +29,20 @@ async function otherMaster(cluster: TestCluster, owner: TestClusterNode): Promis
   const other = (await cluster.masters()).find((node) => node !== owner);
   if (!other) throw new Error('the cluster has a single master');
   return other;
+}
+
+/**
+ * Every node's CLUSTER SLOTS, what cluster clients read, lists each of the 3 ranges with its master
+ * and one replica: redis lists a replica there only once it has synced (replication offset > 0).
+ */
+async function expectReplicaInEverySlotRange(cluster: TestCluster): Promise<void> {
+  for (const node of cluster.nodes) {
+    const slots = (await cluster.command(node, 'CLUSTER', 'SLOTS')) as unknown[][];
+    expect(
+      slots.map((range) => range.length),
+      `CLUSTER SLOTS of :${node.port}`,
+    ).to.deep.equal([4, 4, 4]);
+  }
 }
 
 /** A fresh key that `master` serves. */
@@ -44,6 +63,71 @@ async function replyErrorOf(promise: Promise<unknown>): Promise<ReplyError> {
 
 describe('test cluster (test/helpers/cluster.ts)', function () {
   this.timeout(30_000);
+
+  describe('unstableReason() (what waitStable waits for)', () => {
+    /** A CLUSTER SHARDS shard as RESP2 sends it: flat field/value lists. */
+    const shard = (slots: number[], ...nodes: Array<[string, string, string]>) => [
+      'slots',
+      slots,
+      'nodes',
+      nodes.map(([id, role, health]) => ['id', id, 'port', 7000, 'role', role, 'health', health]),
+    ];
+    const healthy = [
+      shard([0, 5460], ['m1', 'master', 'online'], ['r1', 'replica', 'online']),
+      shard([5461, 16383], ['m2', 'master', 'online'], ['r2', 'replica', 'online']),
+    ];
+    const view = (port: number, reply: unknown[], state = 'ok'): ClusterView => ({
+      port,
+      state,
+      shards: parseShards(reply),
+    });
+    const live = new Set(['m1', 'r1', 'm2', 'r2']);
+
+    it('parses CLUSTER SHARDS into ranges, the master id and each node', () => {
+      expect(parseShards([shard([0, 10, 20, 30], ['m', 'master', 'online'])])).to.deep.equal([
+        {
+          ranges: [
+            [0, 10],
+            [20, 30],
+          ],
+          masterId: 'm',
+          nodes: [{ id: 'm', port: 7000, role: 'master', health: 'online' }],
+        },
+      ]);
+      expect(() => parseShards('ERR')).to.throw(TypeError);
+    });
+
+    it('is undefined when every live node reports the same full picture', () => {
+      const reversed = [...healthy].reverse(); // shard order does not matter
+      expect(unstableReason([view(1, healthy), view(2, reversed)], live)).to.equal(undefined);
+    });
+
+    it('names what is wrong otherwise', () => {
+      const loading = [
+        healthy[0] as unknown[],
+        shard([5461, 16383], ['m2', 'master', 'online'], ['r2', 'replica', 'loading']),
+      ];
+      const partial = [healthy[0] as unknown[]];
+      const cases: Array<[ClusterView[], ReadonlySet<string>, RegExp]> = [
+        [[], live, /no node is running/],
+        [[view(1, healthy, 'fail')], live, /cluster_state:fail/],
+        [[{ port: 1, error: 'ECONNREFUSED' }], live, /did not answer: ECONNREFUSED/],
+        [[view(1, healthy), view(2, loading)], live, /:2 sees another picture than :1/],
+        [[view(1, loading)], live, /not yet serving: r2/],
+        [[view(1, partial)], live, /own 5461 of 16384 slots/],
+        [
+          [view(1, healthy)],
+          new Set(['r1', 'm2', 'r2']),
+          /master m1 owns slots but is not running/,
+        ],
+        [[view(1, healthy)], new Set(['m1', 'm2', 'r2']), /replica r1 .* not running/],
+        [[view(1, healthy)], new Set([...live, 'x']), /not yet serving: x/],
+      ];
+      for (const [views, running, reason] of cases) {
+        expect(unstableReason(views, running)).to.match(reason);
+      }
+    });
+  });
 
   describe('sharedCluster()', () => {
     let cluster: TestCluster;
@@ -69,6 +153,7 @@ describe('test cluster (test/helpers/cluster.ts)', function () {
         expect(info).to.match(/^cluster_slots_ok:16384\r?$/m);
         expect(info).to.match(/^cluster_known_nodes:6\r?$/m);
       }
+      await expectReplicaInEverySlotRange(cluster);
     });
 
     it('ownerOf() names the master that serves a key, and others redirect to it with MOVED', async () => {
@@ -207,6 +292,9 @@ describe('test cluster (test/helpers/cluster.ts)', function () {
 
       await cluster.crash(master);
       expect(isRunning(master.server.pid)).to.equal(false);
+      // Right after the crash the dead master still owns its slots: not stable.
+      const unstable = await rejectionOf(cluster.waitStable(0));
+      expect(unstable.message).to.match(/^the cluster is not stable/);
       await cluster.waitStable(15_000);
 
       expect((await roleOf(cluster, replica))[0]).to.equal('master');
@@ -221,6 +309,7 @@ describe('test cluster (test/helpers/cluster.ts)', function () {
         replica.port,
       ]);
       expect(await cluster.replicasOf(replica)).to.deep.equal([master]);
+      await expectReplicaInEverySlotRange(cluster);
     });
 
     it('stop() ends every node and removes their directories', async () => {
