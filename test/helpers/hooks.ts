@@ -3,7 +3,8 @@
 //
 // Set REDIS_URL to run the integration tests against an existing server instead of a started one.
 // Tests that need a server they can kill or restart call startRedis() themselves; whatever they
-// forget to stop is stopped here after the run.
+// forget to stop is stopped here after the run, and so is the shared cluster (cluster.ts).
+import { stopSharedCluster } from './cluster';
 import { closeAllFakeServers } from './fake-server';
 import { startRedis, stopAllRedis, type RedisServer } from './redis-server';
 
@@ -55,7 +56,7 @@ export const mochaHooks = {
     this.timeout(30_000);
     const started = shared && (await shared.catch(() => undefined));
     shared = undefined;
-    await started?.server?.stop();
+    await Promise.all([started?.server?.stop(), stopSharedCluster()]);
     await Promise.all([stopAllRedis(), closeAllFakeServers()]);
   },
 };
