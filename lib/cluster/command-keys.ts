@@ -356,6 +356,16 @@ export function learnCommands(reply: unknown): void {
   install(parseCommandInfo(reply), true);
 }
 
+/**
+ * @internal Forgets every learned command, so the table is the generated one again (for tests,
+ * which share one process and so one table).
+ */
+export function forgetLearnedCommands(): void {
+  commands.clear();
+  learned.clear();
+  install(COMMAND_ENTRIES, false);
+}
+
 /** Puts entries into the table; subcommands after their containers, whatever the order. */
 function install(entries: readonly CommandEntry[], counted: boolean): void {
   const subcommands: CommandEntry[] = [];
