@@ -191,7 +191,8 @@ function addSpecKeys(
     first = begin;
   } else if (begin !== null) {
     const [keyword, startfrom] = begin;
-    // The keyword cannot be the last argument: at least one key follows it.
+    // Forwards, the last argument is not searched: a keyword there could have no key after it.
+    // Backwards the search starts where it is told to, as the server's does.
     if (startfrom > 0) {
       for (let i = startfrom; i < argc - 1; i++) {
         if (isKeyword(args[i - 1] as Arg, keyword)) {
@@ -200,7 +201,7 @@ function addSpecKeys(
         }
       }
     } else {
-      for (let i = Math.min(argc + startfrom, argc - 2); i >= 1; i--) {
+      for (let i = argc + startfrom; i >= 1; i--) {
         if (isKeyword(args[i - 1] as Arg, keyword)) {
           first = i + 1;
           break;
@@ -234,12 +235,14 @@ function addSpecKeys(
     }
     step = keystep;
   }
+  if (step < 1) return; // only a hand-made spec can hold one: it would never advance
   for (let i = first; i <= last && i < argc; i += step) out.push(i - 1);
 }
 
 /** The first/last/step range of a command without (known) key specifications. */
 function addLegacyKeys(spec: CommandSpec, args: readonly Arg[], out: number[]): void {
   const argc = args.length + 1;
+  if (spec.step < 1) return; // only a hand-made spec can hold one: it would never advance
   const last = spec.lastKey >= 0 ? spec.lastKey : argc + spec.lastKey;
   for (let i = spec.firstKey; i <= last && i < argc; i += spec.step) out.push(i - 1);
 }

@@ -245,6 +245,14 @@ describe('keyPositions()', () => {
     expect(spec('PUBLISH').shardedChannels).to.equal(false);
   });
 
+  it('finds nothing, rather than looping, in a hand-made spec with a step of 0', () => {
+    const get = spec('GET');
+    const stuck: CommandSpec = { ...get, keySpecs: [[1, ['range', -1, 0, 0], 0]] };
+    expect(keyPositions(stuck, ['a', 'b'])).to.deep.equal([]);
+    const legacy: CommandSpec = { ...get, keySpecs: [], firstKey: 1, lastKey: -1, step: 0 };
+    expect(keyPositions(legacy, ['a', 'b'])).to.deep.equal([]);
+  });
+
   it('gives positions ascending and without duplicates across key specifications', () => {
     // Two specifications: the destination (index 1), then the counted keys (index 2 on).
     expect(positions('ZINTERSTORE', 'd', 2, 'a', 'b')).to.deep.equal([0, 2, 3]);
@@ -290,6 +298,13 @@ describe('keyPositions() on key specifications the built-in commands do not use'
     expect(keys('mod.back', 'x', 'y')).to.deep.equal([]);
   });
 
+  it('starts a backward search at the very last argument for startfrom -1, as the server does', () => {
+    learn('mod.last', keySpec(keyword('KEYS', -1), range(-1)));
+    expect(keys('mod.last', 'x', 'KEYS', 'a')).to.deep.equal(['a']);
+    // The last KEYS is found first, and no key follows it.
+    expect(keys('mod.last', 'x', 'KEYS', 'a', 'KEYS')).to.deep.equal([]);
+  });
+
   it('searches a keyword forwards from startfrom, ignoring it before startfrom', () => {
     learn('mod.fwd', keySpec(keyword('TO', 2), range(0)));
     expect(keys('mod.fwd', 'TO', 'x', 'TO', 'k', 'TO', 'z')).to.deep.equal(['k']);
@@ -328,6 +343,35 @@ describe('learnCommands()', () => {
     const learned = spec('GET');
     expect(learned).not.to.equal(fromTable); // replaced...
     expect(learned).to.deep.equal(fromTable); // ...by the same facts
+  });
+
+  it('learns the not_key flag: a learned SPUBLISH still routes its channel as a sharded channel', () => {
+    // COMMAND INFO spublish of redis-server 7.0.15.
+    learnCommands([
+      [
+        'spublish',
+        3,
+        ['pubsub', 'loading', 'stale', 'fast'],
+        1,
+        1,
+        1,
+        ['@pubsub', '@fast'],
+        [],
+        [
+          [
+            'flags',
+            ['not_key'],
+            'begin_search',
+            ['type', 'index', 'spec', ['index', 1]],
+            'find_keys',
+            ['type', 'range', 'spec', ['lastkey', 0, 'keystep', 1, 'limit', 0]],
+          ],
+        ],
+        [],
+      ],
+    ]);
+    expect(spec('SPUBLISH')).to.include({ shardedChannels: true, pubsub: true });
+    expect(positions('SPUBLISH', 'ch', 'msg')).to.deep.equal([0]);
   });
 
   it('learns a new command, then finds its keys like any other', () => {
