@@ -1,6 +1,6 @@
 /**
  * Everything a connection does before it is ready: the socket (TCP, unix or TLS) and the handshake
- * (AUTH, CLIENT SETNAME, SELECT, and a pool's PING), all under one connect deadline, so a server
+ * (AUTH, CLIENT SETNAME, SELECT, a cluster replica's READONLY, and a pool's PING), all under one connect deadline, so a server
  * that accepts and never answers costs at most `timeout` milliseconds and leaves no socket behind.
  *
  * @module
@@ -64,6 +64,7 @@ export async function connect<C extends Handshaking>(
       steps.push(connection.executeWith(within(), 'CLIENT SETNAME', config.name));
     }
     if (config.db !== 0) steps.push(connection.executeWith(within(), 'SELECT', config.db));
+    if (config.readonly === true) steps.push(connection.executeWith(within(), 'READONLY'));
     if (ping) steps.push(connection.executeWith(within(), 'PING'));
     // Sent together: a failed AUTH makes the later steps fail too, and Promise.all reports the first.
     await Promise.all(steps);

@@ -210,3 +210,31 @@ export type {
   ShutdownOptions,
   SlowlogEntry,
 } from './commands/server';
+
+// Redis Cluster (lib/cluster/): imports the layers above, never imported by them.
+export { createCluster, createRedisCluster } from './cluster/create';
+export { RedisCluster, type ClusterStats } from './cluster/cluster';
+export { ClusterMultiExec } from './cluster/batch';
+export type {
+  AddressMap,
+  ClusterOptions,
+  NodeAddress,
+  ReadFrom,
+  RefreshOptions,
+} from './cluster/options';
+export {
+  Topology,
+  type ClusterNode as TopologyNode,
+  type NodeHealth,
+  type NodeRole,
+  type Shard,
+} from './cluster/topology';
+export {
+  ClusterConnectError,
+  ClusterDownError,
+  CrossSlotError,
+  NoNodeForSlotError,
+  TooManyRedirectionsError,
+  type SeedFailure,
+} from './cluster/cluster-errors';
+export { hashSlot } from './cluster/slot';

@@ -148,6 +148,8 @@ export interface ConnectionConfig {
   healthCheckTimeout?: number;
   /** Silence with commands pending that counts as a dead socket, in milliseconds (0: off); absent: the default, 15000. */
   stallTimeout?: number;
+  /** Send READONLY in the handshake (a cluster replica that serves reads); absent: no. */
+  readonly?: boolean;
 }
 
 /**
