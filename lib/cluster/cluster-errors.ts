@@ -94,6 +94,8 @@ export class TooManyRedirectionsError extends RedisError {
  * waits (`clusterDownTimeout`). Nothing was run. `cause` is the server's last error.
  */
 export class ClusterDownError extends RedisError {
+  /** Nothing was run. */
+  readonly maybeExecuted = false;
   /** The hash slot the command needed. */
   readonly slot: number;
 
@@ -112,6 +114,8 @@ export class ClusterDownError extends RedisError {
  * is unreachable by address). Nothing was sent.
  */
 export class NoNodeForSlotError extends RedisError {
+  /** Nothing was run. */
+  readonly maybeExecuted = false;
   /** The hash slot that has no node. */
   readonly slot: number;
 

@@ -29,7 +29,7 @@ import type { Channel } from '../pubsub';
 import { ContextRedis, Redis } from '../redis';
 import { Pipeline } from '../transaction';
 import { type BatchHost, ClusterMultiExec, routedTarget } from './batch';
-import { TooManyRedirectionsError } from './cluster-errors';
+import { ClusterDownError, NoNodeForSlotError, TooManyRedirectionsError } from './cluster-errors';
 import { type CommandSpec, commandSpec, learnCommands } from './command-keys';
 import { fanOut } from './fanout';
 import { type TopologyLoader } from './loader';
@@ -227,8 +227,9 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     const target = attempt.ask ?? this.#nodeFor(slot, readonly && !attempt.master);
     if (target === undefined) {
       // No node serves the slot (a failover under way): wait for the map like a CLUSTERDOWN.
-      const err = new ReplyError(`CLUSTERDOWN Hash slot ${slot} is not served`);
-      return this.#recover<T>(err, options, command, args, slot, readonly, attempt, undefined);
+      this.#loader.request('uncovered slot');
+      const err = new NoNodeForSlotError(slot);
+      return this.#later<T>(err, options, command, args, slot, readonly, attempt, 'NO NODE');
     }
     let pool: ConnectionsPool;
     try {
@@ -356,7 +357,9 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     const downSince = attempt.downSince ?? now;
     const retries = attempt.hops.length;
     const delay = Math.min(500, 25 * 2 ** Math.min(retries, 5)) * (0.5 + Math.random() * 0.5);
-    if (now + delay - downSince > this.#config.clusterDownTimeout) return Promise.reject(err);
+    if (now + delay - downSince > this.#config.clusterDownTimeout) {
+      return Promise.reject(giveUp(err, slot));
+    }
     if (this.#waiting >= this.#config.maxQueued) {
       return Promise.reject(
         new QueueFullError('too many cluster commands wait for a retry', { cause: err }),
@@ -530,6 +533,12 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     this.close();
     await this.waitClosed();
   }
+}
+
+/** What a command that kept meeting CLUSTERDOWN rejects with once the wait is over. */
+function giveUp(err: Error, slot: number): Error {
+  if (slot === KEYLESS || !(err instanceof ReplyError) || err.code !== 'CLUSTERDOWN') return err;
+  return new ClusterDownError(slot, `Slot ${slot}: ${err.message}`, { cause: err });
 }
 
 function closedError(): RedisError {

@@ -31,8 +31,8 @@ export class NodePools {
    * The pool of the node at `address`, opened now if there is none (its first connection opens
    * in the background; commands wait for it). Throws TypeError when `nodeOptions` returns bad options.
    */
-  get(address: NodeAddress): ConnectionsPool {
-    const key = nodeKey(address.host, address.port);
+  get(address: NodeAddress & { readonly key?: string }): ConnectionsPool {
+    const key = address.key ?? nodeKey(address.host, address.port);
     const found = this.#pools.get(key);
     if (found !== undefined && !found.closed) return found;
     const config = nodeConfig(this.#config, address);
