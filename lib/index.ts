@@ -214,6 +214,7 @@ export type {
 // Redis Cluster (lib/cluster/): imports the layers above, never imported by them.
 export { createCluster, createRedisCluster } from './cluster/create';
 export { RedisCluster, type ClusterStats } from './cluster/cluster';
+export type { TopologyEvent } from './cluster/send';
 export { ClusterMultiExec } from './cluster/batch';
 export type {
   AddressMap,

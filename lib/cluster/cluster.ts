@@ -29,7 +29,7 @@ import type { Channel } from '../pubsub';
 import { ContextRedis, Redis } from '../redis';
 import { Pipeline } from '../transaction';
 import { type BatchHost, ClusterMultiExec, routedTarget } from './batch';
-import { ClusterDownError, NoNodeForSlotError, TooManyRedirectionsError } from './cluster-errors';
+import { NoNodeForSlotError, TooManyRedirectionsError } from './cluster-errors';
 import { type CommandSpec, commandSpec, learnCommands } from './command-keys';
 import { fanOut } from './fanout';
 import { type TopologyLoader } from './loader';
@@ -39,6 +39,7 @@ import { parseRedirect } from './redirect';
 import { KEYLESS, neverSent, slotOf } from './route';
 import { hashSlot } from './slot';
 import { ClusterPubsub } from './pubsub';
+import { asking, closedError, giveUp, onTopology, type TopologyEvent } from './send';
 import { splitCommand } from './split';
 import type { ClusterNode, NodeRole, Topology } from './topology';
 
@@ -82,6 +83,8 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
   readonly #pools: NodePools;
   readonly #loader: TopologyLoader;
   readonly #pubsub: ClusterPubsub;
+  /** The last topology handed to _topologyChanged, to tell a change from a reload that found none. */
+  #topology: Topology | undefined;
   /** Slots a MOVED pointed elsewhere since the last topology: believed until the next one. */
   readonly #moved = new Map<number, NodeAddress>();
   /** Slots that answered ASK since the last topology: their reads go to the master. */
@@ -108,6 +111,15 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
 
   /** @internal A new topology was accepted: forget MOVED/ASK overrides, close pools of departed nodes. */
   _topologyChanged(topology: Topology): void {
+    const previous = this.#topology;
+    this.#topology = topology;
+    if (previous !== topology && onTopology.hasSubscribers) {
+      onTopology.publish({
+        changed: previous === undefined || !previous.sameAs(topology),
+        masters: topology.nodes('master').map((node) => node.key),
+        covered: topology.covered,
+      } satisfies TopologyEvent);
+    }
     this.#moved.clear();
     this.#asked.clear();
     this.#stats.refreshes++;
@@ -533,44 +545,6 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     this.close();
     await this.waitClosed();
   }
-}
-
-/** What a command that kept meeting CLUSTERDOWN rejects with once the wait is over. */
-function giveUp(err: Error, slot: number): Error {
-  if (slot === KEYLESS || !(err instanceof ReplyError) || err.code !== 'CLUSTERDOWN') return err;
-  return new ClusterDownError(slot, `Slot ${slot}: ${err.message}`, { cause: err });
-}
-
-function closedError(): RedisError {
-  return new RedisError('The cluster client is closed', 'REDMUX_ERR_CLUSTER_CLOSED');
-}
-
-/**
- * ASKING and the command written as one adjacent pair on one connection of `pool`: ASKING holds
- * for the next command only, and on a multiplexed connection no other caller's command may land
- * between the two (both are queued in the same turn).
- */
-function asking<T>(
-  pool: ConnectionsPool,
-  options: ExecuteOptions | undefined,
-  command: string,
-  args: Arg[],
-): Promise<T> {
-  const pair = (conn: RedisConnection): Promise<T> => {
-    conn.execute('ASKING').catch(() => undefined);
-    return options === undefined
-      ? conn.execute<T>(command, ...args)
-      : conn.executeWith<T>(options, command, ...args);
-  };
-  const [conn] = pool.getConnection(command, args);
-  if (conn !== null) return pair(conn);
-  return pool.acquire({ timeout: options?.timeout, signal: options?.signal }).then(async (own) => {
-    try {
-      return await pair(own);
-    } finally {
-      await pool.release(own);
-    }
-  });
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the body is the groups' methods
