@@ -120,6 +120,7 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
         covered: topology.covered,
       } satisfies TopologyEvent);
     }
+    if (previous === topology) return;
     this.#moved.clear();
     this.#asked.clear();
     this.#stats.refreshes++;

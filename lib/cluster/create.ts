@@ -53,8 +53,7 @@ export async function createCluster(
   const cluster = new RedisCluster<Buffer | string>(config, pools, loader);
   holder.cluster = cluster;
   try {
-    const topology = await loader.load();
-    cluster._topologyChanged(topology);
+    await loader.load(); // hands the map to the cluster (the holder is set)
   } catch (err) {
     cluster.close();
     await cluster.waitClosed();

@@ -5,7 +5,10 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type * as net from 'node:net';
 import {
+  ClusterDownError,
   createCluster,
+  hashSlot,
+  NoNodeForSlotError,
   ProtocolError,
   type RedisCluster,
   ReplyError,
@@ -17,7 +20,7 @@ import { serialize } from '../helpers/resp';
 import { rejectionOf } from '../helpers/util';
 
 /** A fake node owning every slot; GET answers with what `answer` says (an error line's text). */
-async function fakeNode(answer: () => string): Promise<FakeServer> {
+async function fakeNode(answer: () => string, lastSlot = 16383): Promise<FakeServer> {
   const readers = new WeakMap<net.Socket, Reader>();
   const fake: FakeServer = await startFakeServer((socket, data) => {
     let reader = readers.get(socket);
@@ -28,7 +31,7 @@ async function fakeNode(answer: () => string): Promise<FakeServer> {
       if (name === 'CLUSTER' && sub === 'SHARDS') {
         const node = ['id', 'f'.repeat(40), 'port', fake.port, 'ip', '127.0.0.1', 'endpoint'];
         node.push('127.0.0.1', 'role', 'master', 'replication-offset', 0, 'health', 'online');
-        socket.write(serialize([['slots', [0, 16383], 'nodes', [node]]], { protocol: 2 }));
+        socket.write(serialize([['slots', [0, lastSlot], 'nodes', [node]]], { protocol: 2 }));
       } else if (name === 'GET') {
         socket.write(`-${answer().replace(/[\r\n]/g, ' ')}\r\n`);
       } else {
@@ -112,5 +115,37 @@ describe('cluster redirect fuzzing (fake node)', function () {
     expect(hops).to.have.length(17);
     expect(hops[0]).to.equal(`MOVED 5 127.0.0.1:${fake.port}`);
     expect((err as Error).cause).to.be.instanceOf(ReplyError);
+  });
+});
+
+describe('cluster give-up errors (fake node)', function () {
+  it('rejects with NoNodeForSlotError for a slot no node serves, and ClusterDownError after CLUSTERDOWN', async function () {
+    const fake = await fakeNode(() => 'CLUSTERDOWN The cluster is down', 8000);
+    const cluster = await createCluster([[fake.host, fake.port]], {
+      refresh: { interval: 0, minGap: 10 },
+      clusterDownTimeout: 300,
+    });
+    try {
+      let uncovered = 'u0';
+      for (let i = 1; hashSlot(uncovered) <= 8000; i++) uncovered = `u${i}`;
+      let covered = 'c0';
+      for (let i = 1; hashSlot(covered) > 8000; i++) covered = `c${i}`;
+      const started = Date.now();
+      const none = await rejectionOf(cluster.get(uncovered));
+      expect(none).to.be.instanceOf(NoNodeForSlotError);
+      expect((none as NoNodeForSlotError).slot).to.equal(hashSlot(uncovered));
+      expect((none as NoNodeForSlotError).maybeExecuted).to.equal(false);
+      const down = await rejectionOf(cluster.get(covered));
+      expect(down).to.be.instanceOf(ClusterDownError);
+      expect((down as ClusterDownError).maybeExecuted).to.equal(false);
+      expect((down as Error).cause).to.be.instanceOf(ReplyError);
+      // Both waited about clusterDownTimeout, retrying, then gave up.
+      expect(Date.now() - started).to.be.within(450, 3000);
+      expect(cluster.stats.retries).to.be.greaterThan(2);
+    } finally {
+      cluster.close();
+      await cluster.waitClosed();
+      await fake.close();
+    }
   });
 });

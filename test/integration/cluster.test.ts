@@ -3,6 +3,7 @@
 // a slot migration, pipelines and transactions. Destructive cases (failover, crash) have their
 // own cluster in cluster-failover.test.ts.
 import { expect } from 'chai';
+import diagnostics from 'node:diagnostics_channel';
 import {
   ClusterConnectError,
   createCluster,
@@ -10,6 +11,7 @@ import {
   MultiExecError,
   PipelineError,
   type RedisCluster,
+  type TopologyEvent,
 } from '../../lib';
 import { hashSlot } from '../../lib/cluster/slot';
 import { sharedCluster, type TestCluster, type TestClusterNode } from '../helpers/cluster';
@@ -282,6 +284,44 @@ describe('createCluster (shared real cluster)', function () {
     // Writes still go to the master.
     expect(await reader.set(key, 'w')).to.equal(true);
     expect(await cluster.get(key)).to.equal('w');
+  });
+
+  it('maps announced addresses with addressMap and gives each node its nodeOptions', async function () {
+    const seen: string[] = [];
+    await using mapped = await createCluster(tc.seeds.slice(0, 1), {
+      encoding: 'utf8',
+      addressMap: (host, port) => ({ host: host === '127.0.0.1' ? 'localhost' : host, port }),
+      nodeOptions: ({ host, port }) => {
+        seen.push(`${host}:${port}`);
+        return { name: `node-${port}` };
+      },
+    });
+    const masters = mapped.topology.nodes('master');
+    for (const node of masters) expect(node.host).to.equal('localhost');
+    const key = `${fresh()}:mapped`;
+    expect(await mapped.set(key, 'm')).to.equal(true);
+    expect(await mapped.get(key)).to.equal('m');
+    for (const client of mapped.nodes('master')) {
+      const [, port] = client.address as [string, number];
+      expect(await client.call('CLIENT', 'GETNAME')).to.equal(`node-${port}`);
+    }
+    expect(seen.some((address) => address.startsWith('localhost:'))).to.equal(true);
+  });
+
+  it('publishes each slot map it accepts on redmux:cluster:topology', async function () {
+    const events: TopologyEvent[] = [];
+    const listener = (message: unknown): void => void events.push(message as TopologyEvent);
+    diagnostics.subscribe('redmux:cluster:topology', listener);
+    try {
+      await using watched = await createCluster(tc.seeds.slice(0, 1));
+      await watched.refresh();
+      expect(events.length).to.be.at.least(2);
+      expect(events[0]).to.include({ changed: true, covered: 16384 });
+      expect(events[0]?.masters).to.have.length(3);
+      expect(events.at(-1)?.changed).to.equal(false); // the reload found the same map
+    } finally {
+      diagnostics.unsubscribe('redmux:cluster:topology', listener);
+    }
   });
 
   it('rejects with ClusterConnectError naming each seed when none answers', async function () {
