@@ -26,6 +26,7 @@ import { guarded } from '../commands/guard';
 import { type AllCommands, COMMAND_GROUPS, mixCommands } from '../commands';
 import { executeOptionsError } from '../pending';
 import type { Channel } from '../pubsub';
+import { PUBSUB_COMMANDS } from '../subscriptions';
 import { ContextRedis, Redis } from '../redis';
 import { Pipeline } from '../transaction';
 import { type BatchHost, ClusterMultiExec, routedTarget } from './batch';
@@ -203,12 +204,19 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     command: string,
     args: Arg[],
   ): Promise<T> {
+    if (spec.pubsub) {
+      // (S|P)(UN)SUBSCRIBE sent by name go to the subscriber connections, as on a pool.
+      const upper = command.toUpperCase();
+      if (PUBSUB_COMMANDS.has(upper)) {
+        return this.executePubsub(upper, ...(args as Array<string | Buffer>)) as Promise<T>;
+      }
+    }
     const slot = slotOf(spec, args);
     if (slot instanceof Error) return Promise.reject(slot);
     if (slot === 'split') {
       return splitCommand<T>(spec.name, args, (sub, subArgs) =>
         this.#send(options, sub, subArgs, hashSlot(subArgs[0] as Arg), spec.readonly, FIRST),
-      ).then((merged) => merged);
+      );
     }
     if (slot === KEYLESS && (spec.request === 'all_shards' || spec.request === 'all_nodes')) {
       const role = spec.request === 'all_shards' ? 'master' : undefined;
