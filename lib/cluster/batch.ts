@@ -21,6 +21,7 @@ import { commandSpec } from './command-keys';
 import type { NodeAddress } from './options';
 import { parseRedirect } from './redirect';
 import { KEYLESS, slotOf } from './route';
+import type { Lanes } from './send';
 import { CrossSlotError } from './cluster-errors';
 
 /** What a cluster batch needs of its client. */
@@ -28,8 +29,13 @@ export interface BatchHost {
   readonly encoding: BufferEncoding | null;
   readonly closed: boolean;
   readonly maxRedirections: number;
-  execute<T = Reply>(command: string, ...args: Arg[]): Promise<T>;
-  executeWith<T = Reply>(options: ExecuteOptions, command: string, ...args: Arg[]): Promise<T>;
+  /** Routes and sends one command of a batch on the batch's connection for its node. */
+  executeIn<T = Reply>(
+    lanes: Lanes,
+    options: ExecuteOptions | undefined,
+    command: string,
+    args: Arg[],
+  ): Promise<T>;
   /** The master serving `slot` now (KEYLESS: any master). */
   masterOf(slot: number): NodeAddress | undefined;
   pool(node: NodeAddress): ConnectionsPool;
@@ -48,10 +54,15 @@ export function routedTarget(host: BatchHost): RedisConnection {
         ? new RedisError('The cluster client is closed', 'REDMUX_ERR_CLUSTER_CLOSED')
         : undefined;
     },
-    [kBatch]: {
-      execute: (command: string, ...args: Arg[]) => host.execute(command, ...args),
-      executeWith: (options: ExecuteOptions, command: string, ...args: Arg[]) =>
-        host.executeWith(options, command, ...args),
+    // Read once per batch run: each run gets its own connection per node (see Lanes).
+    get [kBatch]() {
+      const lanes: Lanes = new Map();
+      return {
+        execute: (command: string, ...args: Arg[]) =>
+          host.executeIn(lanes, undefined, command, args),
+        executeWith: (options: ExecuteOptions, command: string, ...args: Arg[]) =>
+          host.executeIn(lanes, options, command, args),
+      };
     },
   };
   return view as unknown as RedisConnection;

@@ -40,7 +40,15 @@ import { parseRedirect } from './redirect';
 import { KEYLESS, neverSent, slotOf } from './route';
 import { hashSlot } from './slot';
 import { ClusterPubsub } from './pubsub';
-import { asking, closedError, giveUp, onTopology, type TopologyEvent } from './send';
+import {
+  asking,
+  closedError,
+  giveUp,
+  inLane,
+  type Lanes,
+  onTopology,
+  type TopologyEvent,
+} from './send';
 import { splitCommand } from './split';
 import type { ClusterNode, NodeRole, Topology } from './topology';
 
@@ -175,7 +183,12 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     return this.#dispatch<T>(undefined, command, args);
   }
 
-  #dispatch<T>(options: ExecuteOptions | undefined, command: string, args: Arg[]): Promise<T> {
+  #dispatch<T>(
+    options: ExecuteOptions | undefined,
+    command: string,
+    args: Arg[],
+    lanes?: Lanes,
+  ): Promise<T> {
     if (this.#closed) return Promise.reject(closedError());
     if (typeof command !== 'string' || command.length === 0) {
       return invalid('a command name must be a non-empty string');
@@ -183,12 +196,30 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     if (command.includes(' ')) {
       // 'CLIENT SETNAME' and the like: the words after the first are the command's first arguments.
       const [name, ...words] = command.split(' ').filter((word) => word.length > 0);
-      return this.#dispatch<T>(options, name as string, [...words, ...args]);
+      return this.#dispatch<T>(options, name as string, [...words, ...args], lanes);
     }
     const spec = commandSpec(command, args);
     if (spec === undefined)
       return this.#learn(command).then(() => this.#routed(options, command, args));
-    return this.#route<T>(spec, options, command, args);
+    return this.#route<T>(spec, options, command, args, lanes);
+  }
+
+  /**
+   * @internal A batch's command: routed as {@link execute} does, and sent on the connection that
+   * `lanes` holds for its node (taken on the batch's first command there), so that the batch's
+   * commands for one node keep their order on one connection and leave in one write.
+   */
+  _executeIn<T>(
+    lanes: Lanes,
+    options: ExecuteOptions | undefined,
+    command: string,
+    args: Arg[],
+  ): Promise<T> {
+    if (options !== undefined) {
+      const refusal = executeOptionsError('executeWith()', options);
+      if (refusal !== undefined) return Promise.reject(refusal);
+    }
+    return this.#dispatch<T>(options, command, args, lanes);
   }
 
   /** Routes a command whose spec was just fetched (or, still unknown, as a keyless write). */
@@ -203,6 +234,7 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     options: ExecuteOptions | undefined,
     command: string,
     args: Arg[],
+    lanes?: Lanes,
   ): Promise<T> {
     if (spec.pubsub) {
       // (S|P)(UN)SUBSCRIBE sent by name go to the subscriber connections, as on a pool.
@@ -215,7 +247,7 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     if (slot instanceof Error) return Promise.reject(slot);
     if (slot === 'split') {
       return splitCommand<T>(spec.name, args, (sub, subArgs) =>
-        this.#send(options, sub, subArgs, hashSlot(subArgs[0] as Arg), spec.readonly, FIRST),
+        this.#send(options, sub, subArgs, hashSlot(subArgs[0] as Arg), spec.readonly, FIRST, lanes),
       );
     }
     if (slot === KEYLESS && (spec.request === 'all_shards' || spec.request === 'all_nodes')) {
@@ -223,7 +255,7 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
       const targets = this.topology.nodes(role).map((node) => this.#pools.get(node));
       return fanOut<T>(spec, targets, options, command, args);
     }
-    return this.#send<T>(options, command, args, slot, spec.readonly, FIRST);
+    return this.#send<T>(options, command, args, slot, spec.readonly, FIRST, lanes);
   }
 
   /** Fetches COMMAND INFO for a command the generated table does not know, once. */
@@ -244,6 +276,7 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     slot: number,
     readonly: boolean,
     attempt: Attempt,
+    lanes?: Lanes,
   ): Promise<T> {
     const target = attempt.ask ?? this.#nodeFor(slot, readonly && !attempt.master);
     if (target === undefined) {
@@ -261,9 +294,11 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     const sent =
       attempt.ask !== undefined
         ? asking<T>(pool, options, command, args)
-        : options === undefined
-          ? pool.execute<T>(command, ...args)
-          : pool.executeWith<T>(options, command, ...args);
+        : lanes !== undefined
+          ? inLane<T>(lanes, pool, options, command, args)
+          : options === undefined
+            ? pool.execute<T>(command, ...args)
+            : pool.executeWith<T>(options, command, ...args);
     return sent.then(undefined, (err: unknown) =>
       this.#recover<T>(err, options, command, args, slot, readonly, attempt, target),
     );
@@ -482,8 +517,7 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
         return isClosed();
       },
       maxRedirections: config.maxRedirections,
-      execute: (command, ...args) => this.execute(command, ...args),
-      executeWith: (options, command, ...args) => this.executeWith(options, command, ...args),
+      executeIn: (lanes, options, command, args) => this._executeIn(lanes, options, command, args),
       masterOf: (slot) => this.#nodeFor(slot, false),
       pool: (node) => this.#pools.get(node),
       moved: (slot, to) => {

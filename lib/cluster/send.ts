@@ -64,3 +64,34 @@ export function asking<T>(
     }
   });
 }
+
+/** A batch's connection per node pool: its commands for one node go on one connection, in order. */
+export type Lanes = Map<ConnectionsPool, RedisConnection>;
+
+/**
+ * Sends on the connection `lanes` holds for `pool`, taking the pool's least loaded one on the
+ * batch's first command for that node; through the pool itself when it has none to share (a
+ * blocking command, every connection lent out).
+ */
+export function inLane<T>(
+  lanes: Lanes,
+  pool: ConnectionsPool,
+  options: ExecuteOptions | undefined,
+  command: string,
+  args: Arg[],
+): Promise<T> {
+  let conn = lanes.get(pool);
+  if (conn === undefined || conn.closed) {
+    const [free] = pool.getConnection(command, args);
+    if (free === null) {
+      return options === undefined
+        ? pool.execute<T>(command, ...args)
+        : pool.executeWith<T>(options, command, ...args);
+    }
+    conn = free;
+    lanes.set(pool, conn);
+  }
+  return options === undefined
+    ? conn.execute<T>(command, ...args)
+    : conn.executeWith<T>(options, command, ...args);
+}

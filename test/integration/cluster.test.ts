@@ -182,6 +182,33 @@ describe('createCluster (shared real cluster)', function () {
     }
   });
 
+  it('keeps the commands of a pipeline for one node in order while its pool grows more connections', async function () {
+    const base = fresh();
+    // Enough commands in flight that every master's pool opens more connections…
+    for (let wave = 0; wave < 20; wave++) {
+      await Promise.all(Array.from({ length: 600 }, (_, i) => cluster.get(`${base}:warm:${i}`)));
+      if (cluster.nodes('master').every((node) => (node.pool?.size ?? 0) > 1)) break;
+    }
+    expect(cluster.nodes('master').map((node) => node.pool?.size)).to.not.include(1);
+    // …then 20 pipelines, each SET then GET of the same key 100 times: each node's commands of one
+    // pipeline must stay on one connection, or a GET could overtake its SET.
+    const runs = Array.from({ length: 20 }, async (_, run) => {
+      const pipe = cluster.pipeline();
+      const gets: Array<Promise<string | null>> = [];
+      for (let i = 0; i < 100; i++) {
+        const key = `${base}:${i % 10}:${run}`;
+        void pipe.set(key, `${run}:${i}`);
+        gets.push(pipe.get(key));
+      }
+      await pipe.execute();
+      return Promise.all(gets);
+    });
+    const results = await Promise.all(runs);
+    results.forEach((gets, run) => {
+      gets.forEach((value, i) => expect(value).to.equal(`${run}:${i}`));
+    });
+  });
+
   it('reports each pipeline error in its place', async function () {
     const key = `${fresh()}:str`;
     await cluster.set(key, 'x');
