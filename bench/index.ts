@@ -318,7 +318,7 @@ async function main(): Promise<number> {
       '',
       ...ceilingLines,
       '',
-      'Targets of issue 7 (this run):',
+      'Targets of issues 7 and 13 (this run):',
       '',
       targetsTable(grid),
       '',
