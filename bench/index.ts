@@ -1,5 +1,6 @@
-// The benchmark of issue 7: redmux against ioredis (plain and with enableAutoPipelining) and
-// node-redis, on one redis-server of its own, in one run. See bench/README.md.
+// The benchmark of issues 7 and 13: redmux against ioredis (plain and with enableAutoPipelining)
+// and node-redis, on one redis-server of its own and, for the cluster workloads, a cluster of its
+// own (3 masters, 3 replicas), in one run. See bench/README.md.
 //
 //   npm run bench                                  # every workload, every client, 3 rounds
 //   npm run bench -- --only seq,conc100 --clients redmux,ioredis --rounds 5 --json out.json
@@ -12,12 +13,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { startCluster, type TestCluster } from '../test/helpers/cluster';
 import { redisServerBinary, startRedis } from '../test/helpers/redis-server';
 import { build } from './build';
 import { CLIENT_NAMES, CLIENTS, redmuxCreateRedisPool, type ClientName } from './clients';
+import { CLUSTER_CLIENTS } from './cluster-clients';
 import { resultsTable, targetsTable, type Cell } from './report';
 import type { RunFailure, RunMessage } from './runner';
-import { WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from './workloads';
+import { isClusterWorkload, WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from './workloads';
 
 const execFileAsync = promisify(execFile);
 
@@ -112,6 +115,11 @@ function skipReason(
   client: ClientName,
   redmuxHasPool: boolean,
 ): string | undefined {
+  if (isClusterWorkload(workload)) {
+    return CLUSTER_CLIENTS[client] === undefined
+      ? `n/a: ${client} (redmux's is createCluster)`
+      : undefined;
+  }
   if (WORKLOADS[workload].poolSize === undefined) return undefined;
   // Peers compared with each other, or a redmux pool with nothing, would not answer anything.
   if (!redmuxHasPool) return POOL_PENDING;
@@ -123,7 +131,8 @@ interface Child {
   runner: string;
   client: ClientName;
   workload: WorkloadName;
-  port: number;
+  /** The server's port, or the cluster's seeds for a cluster workload. */
+  ports: number[];
   scale: number;
   round: number;
   cpuProfDir: string | undefined;
@@ -140,7 +149,7 @@ function runChild(child: Child): Promise<RunMessage> {
       `--cpu-prof-name=${workload}-${client}-round${round}.cpuprofile`,
     );
   }
-  const args = [client, workload, String(child.port), String(child.scale)];
+  const args = [client, workload, child.ports.join(','), String(child.scale)];
   return new Promise((resolve) => {
     const proc = fork(child.runner, args, {
       execArgv,
@@ -238,11 +247,15 @@ async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   const compiled = build();
   const server = await startRedis();
+  // Only when a cluster workload runs: six more redis-servers, about 2 s to start.
+  let cluster: TestCluster | undefined;
   const redmuxHasPool = (await redmuxCreateRedisPool()) !== undefined;
   const grid = new Map<WorkloadName, Map<ClientName, Cell>>();
   const measurements: Array<RunMessage & { round: number }> = [];
   const failures: Array<RunFailure & { round: number }> = [];
   try {
+    if (options.workloads.some(isClusterWorkload)) cluster = await startCluster();
+    const seeds = cluster?.seeds.map(([, port]) => port) ?? [];
     for (const workload of options.workloads) {
       const cells = new Map<ClientName, Cell>();
       for (const client of options.clients) {
@@ -261,7 +274,7 @@ async function main(): Promise<number> {
             runner: compiled.runner,
             client,
             workload,
-            port: server.port,
+            ports: isClusterWorkload(workload) ? seeds : [server.port],
             scale: options.scale,
             round,
             cpuProfDir: options.cpuProfDir,
@@ -305,7 +318,7 @@ async function main(): Promise<number> {
       '',
       ...ceilingLines,
       '',
-      'Targets of issue 7 (this run):',
+      'Targets of issues 7 and 13 (this run):',
       '',
       targetsTable(grid),
       '',
@@ -336,6 +349,7 @@ async function main(): Promise<number> {
     }
     return failures.length > 0 ? 1 : 0;
   } finally {
+    await cluster?.stop();
     await server.stop();
     compiled.remove();
   }

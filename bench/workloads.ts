@@ -5,7 +5,8 @@
 // client, not string building.
 import type { BenchClient } from './clients';
 
-export const WORKLOAD_NAMES = [
+/** The workloads on one redis-server. */
+export const SERVER_WORKLOAD_NAMES = [
   'seq',
   'conc100',
   'burst',
@@ -15,7 +16,18 @@ export const WORKLOAD_NAMES = [
   'pool',
   'mem',
 ] as const;
-export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
+export type ServerWorkloadName = (typeof SERVER_WORKLOAD_NAMES)[number];
+/** The workloads on a Redis Cluster (issue 13), in bench/cluster-workloads.ts. */
+export const CLUSTER_WORKLOAD_NAMES = ['cluster', 'clusterpipe'] as const;
+export type ClusterWorkloadName = (typeof CLUSTER_WORKLOAD_NAMES)[number];
+/** Every workload, in the order a run takes them. */
+export const WORKLOAD_NAMES = [...SERVER_WORKLOAD_NAMES, ...CLUSTER_WORKLOAD_NAMES] as const;
+export type WorkloadName = ServerWorkloadName | ClusterWorkloadName;
+
+/** True for the workloads that run on the benchmark's cluster. */
+export function isClusterWorkload(name: WorkloadName): name is ClusterWorkloadName {
+  return (CLUSTER_WORKLOAD_NAMES as readonly string[]).includes(name);
+}
 
 /** The timed part of a prepared workload, and what to undo afterwards. */
 export interface Prepared {
@@ -24,7 +36,7 @@ export interface Prepared {
 }
 
 export interface Workload {
-  name: WorkloadName;
+  name: ServerWorkloadName;
   /** One line for the README and `--help`. */
   summary: string;
   /** Operations (commands, or messages for pubsub) at scale 1; ops/s divides this by the time. */
@@ -41,11 +53,12 @@ export interface Workload {
 const VALUE_BYTES = 100;
 
 /** A `VALUE_BYTES`-long ASCII value that ends in `tag`, so that a misrouted reply is detected. */
-function value(tag: string): string {
+export function value(tag: string): string {
   return tag.padStart(VALUE_BYTES, '.');
 }
 
-function fail(workload: WorkloadName, what: string, got: unknown, expected: unknown): never {
+/** Throws the error that stops a workload on a wrong reply. */
+export function fail(workload: WorkloadName, what: string, got: unknown, expected: unknown): never {
   const show = (v: unknown) => {
     const text = typeof v === 'string' ? JSON.stringify(v) : String(v);
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
@@ -54,7 +67,7 @@ function fail(workload: WorkloadName, what: string, got: unknown, expected: unkn
 }
 
 /** Runs `workers` loops at once, each calling `step(worker, i)` `perWorker` times in sequence. */
-async function inParallel(
+export async function inParallel(
   workers: number,
   perWorker: number,
   step: (worker: number, i: number) => Promise<void>,
@@ -304,7 +317,7 @@ const mem: Workload = {
   },
 };
 
-export const WORKLOADS: Record<WorkloadName, Workload> = {
+export const WORKLOADS: Record<ServerWorkloadName, Workload> = {
   seq,
   conc100: concurrent(
     'conc100',
