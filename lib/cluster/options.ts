@@ -15,7 +15,9 @@ import { isPlainObject, optionsError } from '../strict';
 
 /** A node's address as the cluster names it (after `addressMap`). */
 export interface NodeAddress {
+  /** Host name or IP address. */
   host: string;
+  /** TCP port. */
   port: number;
 }
 

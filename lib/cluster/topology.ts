@@ -57,12 +57,11 @@ const SLOTS = 16384;
 const UNCOVERED = 0xffff;
 
 /**
- * An immutable snapshot of the cluster's layout.
+ * An immutable snapshot of the cluster's layout: `cluster.topology`, replaced whole by each reload.
  *
  * @example
  * ```ts
- * const topology = parseClusterShards(await conn.execute('CLUSTER', 'SHARDS'), { host, port });
- * topology.masterOf(12182)?.key; // '127.0.0.1:7002'
+ * cluster.topology.masterOf(hashSlot('foo'))?.key; // '127.0.0.1:7002'
  * ```
  */
 export class Topology {
@@ -76,8 +75,8 @@ export class Topology {
   readonly #byKey: ReadonlyMap<string, ClusterNode>;
 
   /**
-   * Builds a topology from shards (normally done by {@link parseClusterShards} or
-   * {@link parseClusterSlots}). A slot claimed by two shards goes to the first; each shard's
+   * @internal Builds a topology from shards (the cluster parses CLUSTER SHARDS or CLUSTER SLOTS
+   * into them). A slot claimed by two shards goes to the first; each shard's
    * `slots` is then recomputed from what it actually got, and each node's `key` from its
    * address. Throws a TypeError or RangeError on a malformed shard.
    */
