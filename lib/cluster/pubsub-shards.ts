@@ -76,6 +76,8 @@ interface Wanted {
 export class ShardSubscribers {
   readonly #host: ShardsHost;
   readonly #subscribers = new Map<string, Subscriber>();
+  /** Every subscriber connection opened and not yet closed, retired ones included: waitClosed() waits for them. */
+  readonly #sockets = new Set<RedisConnection>();
   /** Every sharded channel subscribed, or displaced and waiting to be: the client's registry. */
   readonly #wanted = new Map<string, Channel>();
   /** Where each wanted channel is subscribed now; a displaced one has no entry. */
@@ -199,11 +201,9 @@ export class ShardSubscribers {
 
   /** Resolves once every subscriber connection is closed. */
   async waitClosed(): Promise<void> {
-    await Promise.all(
-      [...this.#subscribers.values()].map((sub) =>
-        sub.ready.then((conn) => conn.waitClosed()).catch(() => undefined),
-      ),
-    );
+    const opening = [...this.#subscribers.values()].map((sub) => sub.ready.catch(() => undefined));
+    await Promise.all(opening);
+    await Promise.all([...this.#sockets].map((conn) => conn.waitClosed()));
   }
 
   /**
@@ -296,8 +296,12 @@ export class ShardSubscribers {
       .then((conn) => {
         // A lost connection hands its Channels over instead of closing them (see #lost).
         conn[kKeepSubscriptions] = true;
+        this.#sockets.add(conn);
         if (sub.retired) conn.close();
-        void conn.waitClosed().then(() => this.#lost(sub, conn));
+        void conn.waitClosed().then(() => {
+          this.#sockets.delete(conn);
+          this.#lost(sub, conn);
+        });
         return conn;
       });
     const sub: Subscriber = { key, ready, channels: new Set(), busy: 0, retired: false };

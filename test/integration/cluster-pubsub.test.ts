@@ -3,7 +3,14 @@
 // owner (one SSUBSCRIBE per slot), and what happens when a slot migrates, a master fails over, or
 // the subscriber's node is killed: the same Channel goes on, with exactly one gap marker.
 import { expect } from 'chai';
-import { type Channel, createCluster, isGap, type RedisCluster, RedisError } from '../../lib';
+import {
+  type Channel,
+  ConnectionForcedCloseError,
+  createCluster,
+  isGap,
+  type RedisCluster,
+  RedisError,
+} from '../../lib';
 import { hashSlot } from '../../lib/cluster/slot';
 import type { SubscriptionGap } from '../../lib/errors';
 import {
@@ -12,7 +19,7 @@ import {
   type TestCluster,
   type TestClusterNode,
 } from '../helpers/cluster';
-import { eventually } from '../helpers/util';
+import { eventually, rejectionOf } from '../helpers/util';
 
 let counter = 0;
 const fresh = (label: string): string => `ps${process.pid}:${label}:${counter++}`;
@@ -222,6 +229,20 @@ describe('cluster pub/sub (shared real cluster)', function () {
     });
   });
 
+  describe('#close()', function () {
+    it('ends classic and sharded Channels as a single server close() does', async function () {
+      const own = await createCluster(tc.seeds.slice(0, 1), { encoding: 'utf8' });
+      const [classic] = await own.subscribe(fresh('closing'));
+      const [sharded] = await own.ssubscribe(fresh('closing-s'));
+      own.close();
+      await own.waitClosed();
+      for (const channel of [classic, sharded]) {
+        const err = await rejectionOf(channel.get());
+        expect(err).to.be.instanceOf(ConnectionForcedCloseError);
+      }
+    });
+  });
+
   describe('a slot migration', function () {
     it('moves the sharded channel to the new owner with exactly one gap marker; its neighbour keeps going', async function () {
       this.timeout(30_000);
@@ -368,6 +389,13 @@ describe('cluster pub/sub when the subscriber node is killed (own cluster)', fun
       if (item === 'last') break;
     }
     expect(items.filter(isGap), 'no second marker').to.have.length(0);
+    // Subscribed once, on one live node: no duplicate deliveries (ioredis #803).
+    let subscribers = 0;
+    for (const node of tc.nodes.filter((node) => node !== victim)) {
+      const [, count] = (await tc.command(node, 'PUBSUB', 'NUMSUB', name)) as [string, number];
+      subscribers += count;
+    }
+    expect(subscribers).to.equal(1);
 
     // The sharded channel follows its slot to the promoted replica once the failover is done.
     await spublishUntilHeard(cluster, sharded, 30_000);
