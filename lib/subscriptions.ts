@@ -38,6 +38,49 @@ export interface Resuming {
   readonly epoch: number;
 }
 
+/**
+ * @internal What a sharded Channel whose subscription the server dropped (an unsolicited
+ * `sunsubscribe`: its slot migrated, or its node became a replica) is told: the Channel left the
+ * connection's registry still open, and the hook that claimed it moves it elsewhere.
+ */
+export type ShardDropHook = (channel: Channel) => boolean;
+
+/** @internal A gap a Channel shows when a connection next confirms its subscription; see {@link gapOnConfirm}. */
+export interface DueGap {
+  /** The channels of the same loss; may grow until the first of them is confirmed. */
+  readonly channels: string[];
+  readonly lostAt: number;
+  readonly cause: Error;
+  readonly epoch: number;
+  /** The marker, made at the first confirmation and shared by every channel of the loss. */
+  made?: SubscriptionGap;
+}
+
+/** Sharded Channels that stay open when the server drops them: set by a cluster's subscribers. */
+const shardDropHooks = new WeakMap<Channel, ShardDropHook>();
+/** Channels that show a gap marker when next confirmed, on whichever connection. */
+const dueGaps = new WeakMap<Channel, DueGap>();
+
+/**
+ * @internal An unsolicited `sunsubscribe` of `channel` asks `hook` first: when it returns true the
+ * server dropped a subscription its owner still wants (the owner tells it from the reply to its own
+ * SUNSUBSCRIBE), so the Channel leaves the connection's registry without being closed and the
+ * reply answers no command. `undefined` removes the hook.
+ */
+export function onShardDropped(channel: Channel, hook: ShardDropHook | undefined): void {
+  if (hook === undefined) shardDropHooks.delete(channel);
+  else shardDropHooks.set(channel, hook);
+}
+
+/**
+ * @internal `channel` shows the gap `due` (once) the moment a connection confirms its subscription
+ * again, so the marker comes before every message sent to it from then on. A cluster resubscribes
+ * a sharded Channel on a connection that may serve others, which a Link's {@link Resuming} cannot.
+ */
+export function gapOnConfirm(channel: Channel, due: DueGap): void {
+  dueGaps.set(channel, due);
+}
+
 /** Pub/sub commands: which registry each one changes, and whether it adds to it. */
 export const PUBSUB_COMMANDS: ReadonlyMap<string, { registry: Registry; add: boolean }> = new Map([
   ['SUBSCRIBE', { registry: 'channels', add: true }],
@@ -155,9 +198,14 @@ export class Subscriptions {
       : null;
   }
 
-  /** Hands a message to its Channel; returns false when `kind` is not a message kind. */
+  /**
+   * Hands a message to its Channel, and an unsolicited `sunsubscribe` that a hook claims to it (see
+   * {@link onShardDropped}); returns false for anything else, a confirmation to match to its command.
+   */
   deliver(kind: string, reply: unknown[]): boolean {
     switch (kind) {
+      case 'sunsubscribe':
+        return this.#dropped(reply);
       case 'message':
         this.channels.get(String(reply[1]))?._put(reply[2] as Buffer);
         return true;
@@ -170,6 +218,19 @@ export class Subscriptions {
       default:
         return false;
     }
+  }
+
+  /** A `sunsubscribe` the Channel's hook says the server sent on its own: forgotten here, left open. */
+  #dropped(reply: unknown[]): boolean {
+    if (reply[1] === null || reply[1] === undefined) return false;
+    const name = String(reply[1]);
+    const channel = this.shards.get(name);
+    if (channel === undefined) return false;
+    const hook = shardDropHooks.get(channel);
+    if (hook === undefined || !hook(channel)) return false;
+    this.shards.delete(name);
+    this.#shardCount = Number(reply[2]);
+    return true;
   }
 
   /** How many channels of the registry `command` changes are subscribed now. */
@@ -200,6 +261,7 @@ export class Subscriptions {
           registry.set(name, channel);
           // Before any message the server sends it from now on, so the marker comes first.
           if (this.resuming?.channels.has(channel)) channel._gap(this.#gapOf(this.resuming));
+          else showDueGap(channel);
         }
       } else {
         registry.get(name)?._close();
@@ -245,4 +307,14 @@ export class Subscriptions {
     }
     this.#count = this.#shardCount = 0;
   }
+}
+
+/** Puts the gap `channel` waits to show (see {@link gapOnConfirm}), if any: once. */
+function showDueGap(channel: Channel): void {
+  const due = dueGaps.get(channel);
+  if (due === undefined) return;
+  dueGaps.delete(channel);
+  const { channels, lostAt, cause, epoch } = due;
+  due.made ??= makeGap({ channels, lostAt, resumedAt: Date.now(), cause, epoch });
+  channel._gap(due.made);
 }
