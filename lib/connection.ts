@@ -144,7 +144,7 @@ export class RedisConnection {
   /** @internal Use {@link createConnection}. */
   constructor(socket: net.Socket, config: ConnectionConfig, inbox: Inbox) {
     this.#socket = socket;
-    this.#outbox = new Outbox(socket);
+    this.#outbox = new Outbox(socket, config.writeAfterIo === true);
     this.#reader = config.parser ? new config.parser() : new Reader();
     this.#readerDecodes = 'encoding' in this.#reader;
     this.#encoding = config.encoding;

@@ -150,6 +150,12 @@ export interface ConnectionConfig {
   stallTimeout?: number;
   /** Send READONLY in the handshake (a cluster replica that serves reads); absent: no. */
   readonly?: boolean;
+  /**
+   * Write what a turn queued once the event loop has read every socket (setImmediate) rather than
+   * at the end of the current callback (process.nextTick): for a cluster's node connections, whose
+   * commands come from replies read on other sockets. Absent: at the end of the callback.
+   */
+  writeAfterIo?: boolean;
 }
 
 /**

@@ -93,8 +93,12 @@ export class Outbox {
   /** Commands encoded since the last write: never handed to the socket, so they cannot have run. */
   #unwritten = 0;
 
-  constructor(socket: net.Socket) {
+  /** Flush with setImmediate instead of process.nextTick (see ConnectionConfig.writeAfterIo). */
+  readonly #afterIo: boolean;
+
+  constructor(socket: net.Socket, afterIo = false) {
     this.#socket = socket;
+    this.#afterIo = afterIo;
   }
 
   /** Encodes one command for the next flush. All or nothing: a bad argument throws, keeping nothing. */
@@ -103,7 +107,8 @@ export class Outbox {
     this.#unwritten++;
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      process.nextTick(this.#flushNow);
+      if (this.#afterIo) setImmediate(this.#flushNow);
+      else process.nextTick(this.#flushNow);
     }
   }
 

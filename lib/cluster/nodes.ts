@@ -37,6 +37,9 @@ export class NodePools {
     if (found !== undefined && !found.closed) return found;
     const config = nodeConfig(this.#config, address);
     if (this.#config.readFrom !== 'master') config.readonly = true;
+    // Commands for this node mostly come from replies read on other nodes' sockets: write them once
+    // per event-loop turn, after every socket was read, not once per reply callback.
+    config.writeAfterIo = true;
     const pool = new ConnectionsPool(config, 1, this.#config.maxConnectionsPerNode);
     if (this.#closed) pool.close();
     this.#pools.set(key, pool);
