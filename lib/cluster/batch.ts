@@ -15,13 +15,14 @@ import { kBatch } from '../link/link';
 import type { ConnectionsPool } from '../pool';
 import type { Arg } from '../protocol/encoder';
 import type { Reply } from '../protocol/reader';
-import { MultiExec } from '../transaction';
+import { MultiExec, Pipeline } from '../transaction';
 import { TooManyRedirectionsError } from './cluster-errors';
 import { commandSpec } from './command-keys';
 import type { NodeAddress } from './options';
 import { parseRedirect } from './redirect';
 import { KEYLESS, slotOf } from './route';
 import type { Lanes } from './send';
+import type { QueuedCommand, Settle } from './cluster';
 import { CrossSlotError } from './cluster-errors';
 
 /** What a cluster batch needs of its client. */
@@ -29,6 +30,8 @@ export interface BatchHost {
   readonly encoding: BufferEncoding | null;
   readonly closed: boolean;
   readonly maxRedirections: number;
+  /** Routes and sends a pipeline's queued command, settling the entry itself. */
+  sendQueued(lanes: Lanes, queued: Settle & QueuedCommand): void;
   /** Routes and sends one command of a batch on the batch's connection for its node. */
   executeIn<T = Reply>(
     lanes: Lanes,
@@ -68,10 +71,28 @@ export function routedTarget(host: BatchHost): RedisConnection {
   return view as unknown as RedisConnection;
 }
 
-/** A queued command's settle functions (what MultiExec's send hands out). */
-interface Settle {
-  resolve: (reply: unknown) => void;
-  reject: (error: Error) => void;
+/**
+ * A pipeline on a cluster: each command routed on its own, the commands for one node on one
+ * connection in order (see Lanes), each settling its caller's promise directly.
+ */
+export class ClusterPipeline<S = Buffer> extends Pipeline<S> {
+  readonly #host: BatchHost;
+
+  /** @internal Use cluster.pipeline(). */
+  constructor(host: BatchHost) {
+    super(routedTarget(host));
+    this.#host = host;
+  }
+
+  protected override send(
+    _conn: RedisConnection,
+    queue: ReadonlyArray<Parameters<Pipeline<S>['send']>[1][number]>,
+  ): Promise<void> {
+    // Every command is sent now; execute() then waits for each one's own promise.
+    const lanes: Lanes = new Map();
+    for (const queued of queue) this.#host.sendQueued(lanes, queued);
+    return Promise.resolve();
+  }
 }
 
 /**

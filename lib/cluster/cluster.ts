@@ -29,7 +29,7 @@ import type { Channel } from '../pubsub';
 import { PUBSUB_COMMANDS } from '../subscriptions';
 import { ContextRedis, Redis } from '../redis';
 import { Pipeline } from '../transaction';
-import { type BatchHost, ClusterMultiExec, routedTarget } from './batch';
+import { type BatchHost, ClusterMultiExec, ClusterPipeline } from './batch';
 import { NoNodeForSlotError, TooManyRedirectionsError } from './cluster-errors';
 import { type CommandSpec, commandSpec, learnCommands } from './command-keys';
 import { fanOut } from './fanout';
@@ -67,6 +67,22 @@ interface Attempt {
 }
 
 const FIRST: Attempt = { hops: [], downSince: undefined, ask: undefined, master: false };
+
+/** How a pipeline's command is settled (its queue entry). */
+export interface Settle {
+  resolve(reply: unknown): void;
+  reject(error: Error): void;
+}
+
+/** A pipeline's queued command. */
+export interface QueuedCommand {
+  readonly command: string;
+  readonly args: Arg[];
+  readonly options: ExecuteOptions | undefined;
+}
+
+/** What #send returns once it took over settling a pipeline's command (never awaited). */
+const SETTLING: Promise<unknown> = new Promise(() => undefined);
 
 /** Counters of what the cluster client did, for tests and dashboards. */
 export interface ClusterStats {
@@ -188,6 +204,7 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     command: string,
     args: Arg[],
     lanes?: Lanes,
+    done?: Settle,
   ): Promise<T> {
     if (this.#closed) return Promise.reject(closedError());
     if (typeof command !== 'string' || command.length === 0) {
@@ -196,12 +213,27 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     if (command.includes(' ')) {
       // 'CLIENT SETNAME' and the like: the words after the first are the command's first arguments.
       const [name, ...words] = command.split(' ').filter((word) => word.length > 0);
-      return this.#dispatch<T>(options, name as string, [...words, ...args], lanes);
+      return this.#dispatch<T>(options, name as string, [...words, ...args], lanes, done);
     }
     const spec = commandSpec(command, args);
     if (spec === undefined)
       return this.#learn(command).then(() => this.#routed(options, command, args));
-    return this.#route<T>(spec, options, command, args, lanes);
+    return this.#route<T>(spec, options, command, args, lanes, done);
+  }
+
+  /**
+   * @internal A pipeline's queued command, routed and sent as {@link _executeIn} does, settling
+   * `queued` itself (no promise of its own in between: a pipeline sends many).
+   */
+  _sendQueued(lanes: Lanes, queued: Settle & QueuedCommand): void {
+    const { options, command, args } = queued;
+    const refusal =
+      options === undefined ? undefined : executeOptionsError('executeWith()', options);
+    const sent =
+      refusal === undefined
+        ? this.#dispatch(options, command, args, lanes, queued)
+        : Promise.reject(refusal);
+    if (sent !== SETTLING) sent.then(queued.resolve, queued.reject);
   }
 
   /**
@@ -235,6 +267,7 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     command: string,
     args: Arg[],
     lanes?: Lanes,
+    done?: Settle,
   ): Promise<T> {
     if (spec.pubsub) {
       // (S|P)(UN)SUBSCRIBE sent by name go to the subscriber connections, as on a pool.
@@ -255,7 +288,7 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
       const targets = this.topology.nodes(role).map((node) => this.#pools.get(node));
       return fanOut<T>(spec, targets, options, command, args);
     }
-    return this.#send<T>(options, command, args, slot, spec.readonly, FIRST, lanes);
+    return this.#send<T>(options, command, args, slot, spec.readonly, FIRST, lanes, done);
   }
 
   /** Fetches COMMAND INFO for a command the generated table does not know, once. */
@@ -277,6 +310,7 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     readonly: boolean,
     attempt: Attempt,
     lanes?: Lanes,
+    done?: Settle,
   ): Promise<T> {
     const target = attempt.ask ?? this.#nodeFor(slot, readonly && !attempt.master);
     if (target === undefined) {
@@ -299,6 +333,16 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
           : options === undefined
             ? pool.execute<T>(command, ...args)
             : pool.executeWith<T>(options, command, ...args);
+    if (done !== undefined) {
+      // A pipeline's command: its own settle functions, and the recovery only when it failed.
+      sent.then(done.resolve, (err: unknown) => {
+        this.#recover<T>(err, options, command, args, slot, readonly, attempt, target).then(
+          done.resolve,
+          done.reject,
+        );
+      });
+      return SETTLING as Promise<T>;
+    }
     return sent.then(undefined, (err: unknown) =>
       this.#recover<T>(err, options, command, args, slot, readonly, attempt, target),
     );
@@ -496,7 +540,7 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
    * sent again. Not atomic: see {@link multiExec} for that. See {@link Pipeline}.
    */
   pipeline(): Pipeline<S> {
-    return new Pipeline<S>(routedTarget(this.#batchHost()));
+    return new ClusterPipeline<S>(this.#batchHost());
   }
 
   /**
@@ -518,6 +562,7 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
       },
       maxRedirections: config.maxRedirections,
       executeIn: (lanes, options, command, args) => this._executeIn(lanes, options, command, args),
+      sendQueued: (lanes, queued) => this._sendQueued(lanes, queued),
       masterOf: (slot) => this.#nodeFor(slot, false),
       pool: (node) => this.#pools.get(node),
       moved: (slot, to) => {
