@@ -24,6 +24,8 @@ const debug = createDebug('redmux:cluster');
 
 /** How many nodes one reload asks at once (then every other known node, if none answered). */
 const ASK_AT_ONCE = 3;
+/** The longest the gap between asked-for reloads grows while they find the same map, ms. */
+const UNCHANGED_GAP_CAP = 1000;
 
 /** Loads and reloads the topology; `current` is always the last one accepted. */
 export class TopologyLoader {
@@ -38,6 +40,8 @@ export class TopologyLoader {
   #scheduled: ReturnType<typeof setTimeout> | undefined;
   #prefer: string | undefined;
   #lastLoad = 0;
+  /** Reloads in a row that found the map already in use: each doubles the next gap (see #gap). */
+  #unchanged = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   /** The nodes answered "unknown subcommand" to CLUSTER SHARDS (Redis < 7): ask CLUSTER SLOTS. */
   #slotsOnly = false;
@@ -66,7 +70,10 @@ export class TopologyLoader {
   startTimer(): void {
     const interval = this.#config.refreshInterval;
     if (interval === 0 || this.#timer !== undefined) return;
-    this.#timer = setInterval(() => this.request('timer'), interval);
+    this.#timer = setInterval(
+      () => this.#request('timer', undefined, this.#config.refreshMinGap),
+      interval,
+    );
     this.#timer.unref();
   }
 
@@ -85,14 +92,31 @@ export class TopologyLoader {
 
   /**
    * Asks for a reload for `reason`, coalesced with any other: at most one runs at a time, and
-   * not sooner than `refresh.minGap` (plus up to half of it as jitter) after the last one.
-   * `prefer`: the node to believe first (a MOVED sender). Failures are logged, not thrown.
+   * not sooner than `refresh.minGap` (plus up to half of it as jitter) after the last one; while
+   * reloads keep finding the same map (a dead master not yet failed over), that gap doubles up to
+   * 1 s. `prefer`: the node to believe first (a MOVED sender). Failures are logged, not thrown.
    */
   request(reason: string, prefer?: string): void {
+    this.#request(reason, prefer, this.#gap());
+  }
+
+  /**
+   * The gap before an asked-for reload: minGap, doubled for each reload in a row that changed
+   * nothing, up to UNCHANGED_GAP_CAP (or minGap when that is longer). Every failed command of a
+   * dead shard asks for one; without this they would reload at the full minGap rate for the
+   * whole outage (ioredis #203).
+   */
+  #gap(): number {
+    const base = this.#config.refreshMinGap;
+    if (this.#unchanged === 0 || base >= UNCHANGED_GAP_CAP) return base;
+    // The exponent is bounded so that a long quiet run cannot make it Infinity (0 × ∞ is NaN).
+    return Math.min(base * 2 ** Math.min(this.#unchanged, 10), UNCHANGED_GAP_CAP);
+  }
+
+  #request(reason: string, prefer: string | undefined, gap: number): void {
     if (this.#closed) return;
     if (prefer !== undefined) this.#prefer = prefer;
     if (this.#scheduled !== undefined) return;
-    const gap = this.#config.refreshMinGap;
     const wait = Math.max(0, this.#lastLoad + gap - performance.now());
     const delay = wait === 0 && this.#loading === undefined ? 0 : wait + Math.random() * gap * 0.5;
     debug('reload asked (%s), in %d ms', reason, Math.round(delay));
@@ -143,6 +167,7 @@ export class TopologyLoader {
     const chosen = chooseTopology(views, prefer);
     if (chosen === undefined) throw new ClusterConnectError(errors);
     debug('topology from %d node(s): %s', views.length, chosen.describe());
+    this.#unchanged = this.#current?.sameAs(chosen) === true ? this.#unchanged + 1 : 0;
     this.#current = chosen;
     this.#accept(chosen);
     return chosen;

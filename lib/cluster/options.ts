@@ -36,7 +36,10 @@ export type ReadFrom = 'master' | 'replica' | 'any';
 export interface RefreshOptions {
   /** Reload every this many milliseconds (0: never on a timer). Default 30,000. */
   interval?: number;
-  /** At least this many milliseconds between two reloads (jittered up to 50% more). Default 1000. */
+  /**
+   * At least this many milliseconds between two reloads (jittered up to 50% more); while reloads
+   * asked for by failing commands find the same map, the gap doubles up to 1000 ms. Default 1000.
+   */
   minGap?: number;
   /** How long one node may take to answer CLUSTER SHARDS, ms. Default 1000. */
   timeout?: number;

@@ -9,6 +9,7 @@
 import {
   ConnectionClosedError,
   ConnectionLostError,
+  PoolClosedError,
   QueueFullError,
   RedisError,
   TimeoutError,
@@ -58,13 +59,16 @@ export function slotOf(spec: CommandSpec, args: readonly Arg[]): number | 'split
 
 /**
  * Whether a failure proves the command never reached a server (so it may go to another node):
- * refused by a closed connection, lost before it was written, a full queue, a timeout while it
- * waited unsent, or a connection that could not be opened. Everything else after a write may
- * have run (DESIGN.md invariant 9).
+ * refused by a closed connection or a closed pool, lost before it was written, a full queue, a
+ * timeout while it waited unsent, or a connection that could not be opened. Everything else
+ * after a write may have run (DESIGN.md invariant 9).
  */
 export function neverSent(err: unknown): boolean {
   if (err instanceof ConnectionLostError) return !err.maybeExecuted;
   if (err instanceof QueueFullError) return true;
+  // The node's pool was closed (the topology dropped a dead node) while the command waited for a
+  // connection: a pool refuses or drops its callers before anything is written.
+  if (err instanceof PoolClosedError) return true;
   if (err instanceof TimeoutError) return err.maybeExecuted === false;
   // Exactly a ConnectionClosedError: a command sent after its connection closed (refused unsent).
   if (err instanceof ConnectionClosedError) return err.constructor === ConnectionClosedError;

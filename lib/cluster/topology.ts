@@ -400,8 +400,8 @@ function shardNode(
 
 /**
  * Parses a CLUSTER SHARDS reply (Redis 7.0+) into a {@link Topology}. Values may be strings,
- * Buffers or numbers; a node whose endpoint is `?` is left out, and a shard without a usable
- * master is left out (its slots uncovered). Malformed entries are skipped; never throws on any
+ * Buffers or numbers; a node whose endpoint is `?` is left out, a shard without a usable
+ * master is left out (its slots uncovered), and so is a failed master that serves no slot. Malformed entries are skipped; never throws on any
  * reply (only a TypeError when `map` returns something that is not an address).
  *
  * @param reply - the reply, as RESP2 flat arrays or RESP3 maps.
@@ -429,8 +429,11 @@ export function parseClusterShards(
       if (node.role === 'replica') replicas.push(node);
       else master ??= node;
     }
-    if (master !== undefined)
-      shards.push({ master, replicas, slots: slotPairs(shard.get('slots')) });
+    const slots = slotPairs(shard.get('slots'));
+    // A failed master without slots is a dead node whose replica took over (7.0 lists it as a
+    // shard of its own): nothing may be sent there, and CLUSTER SLOTS does not list it either.
+    if (master !== undefined && !(master.health === 'failed' && slots.length === 0))
+      shards.push({ master, replicas, slots });
   }
   return new Topology(shards);
 }

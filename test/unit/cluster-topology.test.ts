@@ -150,6 +150,32 @@ describe('parseClusterShards()', () => {
     expect(allFailed.shards[0]?.replicas.map((r) => r.health)).to.deep.equal(['failed']);
   });
 
+  it('leaves out a failed master without slots (a crashed master whose replica took over)', () => {
+    const reply = [
+      [
+        'slots',
+        [0, 16383],
+        'nodes',
+        [['id', 'new', 'port', 2, 'endpoint', 'h', 'role', 'master', 'health', 'online']],
+      ],
+      [
+        'slots',
+        [],
+        'nodes',
+        [['id', 'old', 'port', 1, 'endpoint', 'h', 'role', 'master', 'health', 'fail']],
+      ],
+      [
+        'slots',
+        [],
+        'nodes',
+        [['id', 'empty', 'port', 3, 'endpoint', 'h', 'role', 'master', 'health', 'online']],
+      ],
+    ];
+    const topology = parseClusterShards(reply, ANSWERING);
+    expect(topology.nodes('master').map((n) => n.id)).to.deep.equal(['new', 'empty']);
+    expect(topology.node('h:1')).to.equal(undefined);
+  });
+
   it('reads loading nodes and lists a shard without slots', () => {
     const reply = [
       [
