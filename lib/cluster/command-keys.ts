@@ -74,6 +74,11 @@ export interface CommandSpec {
    * their hash slot exactly as keys are.
    */
   readonly shardedChannels: boolean;
+  /**
+   * True when the command's one key is its first argument and it has no other (GET, SET, HSET…):
+   * the fast path of routing, which needs no {@link keyPositions}.
+   */
+  readonly singleKey: boolean;
 }
 
 /** A spec with what only this module uses: the subcommands of a container command. */
@@ -413,6 +418,13 @@ function setBoth(table: Map<string, TableSpec>, name: string, spec: TableSpec): 
   table.set(name.toUpperCase(), spec);
 }
 
+/** A key specification that finds exactly one key, the first argument. */
+function isFirstArgumentOnly(keySpec: KeySpecEntry | undefined): boolean {
+  if (keySpec === undefined) return false;
+  const [begin, find] = keySpec;
+  return begin === 1 && find !== null && find[0] === 'range' && find[1] === 0;
+}
+
 function toSpec([
   name,
   flags,
@@ -451,6 +463,7 @@ function toSpec([
     step,
     incompleteKeys: incomplete,
     shardedChannels: channels,
+    singleKey: !movableKeys && keySpecs.length === 1 && isFirstArgumentOnly(keySpecs[0]),
     subcommands: undefined,
   };
 }

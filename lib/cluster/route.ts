@@ -38,23 +38,24 @@ export const SPLIT_COMMANDS: ReadonlySet<string> = new Set([
  * CrossSlotError naming two of them; bad key counts (numkeys) a TypeError.
  */
 export function slotOf(spec: CommandSpec, args: readonly Arg[]): number | 'split' | Error {
-  let positions: number[];
   try {
-    positions = keyPositions(spec, args);
+    if (spec.singleKey) return args.length === 0 ? KEYLESS : hashSlot(args[0] as Arg);
+    const positions = keyPositions(spec, args);
+    if (positions.length === 0) return KEYLESS;
+    const first = args[positions[0] as number] as Arg;
+    const slot = hashSlot(first);
+    for (let i = 1; i < positions.length; i++) {
+      const key = args[positions[i] as number] as Arg;
+      const other = hashSlot(key);
+      if (other === slot) continue;
+      if (SPLIT_COMMANDS.has(spec.name)) return 'split';
+      return new CrossSlotError([first, key], [slot, other], spec.name.toUpperCase());
+    }
+    return slot;
   } catch (err) {
+    // A bad numkeys, or a key that is no string, Buffer or number: refused, never thrown.
     return err as Error;
   }
-  if (positions.length === 0) return KEYLESS;
-  const first = args[positions[0] as number] as Arg;
-  const slot = hashSlot(first);
-  for (let i = 1; i < positions.length; i++) {
-    const key = args[positions[i] as number] as Arg;
-    const other = hashSlot(key);
-    if (other === slot) continue;
-    if (SPLIT_COMMANDS.has(spec.name)) return 'split';
-    return new CrossSlotError([first, key], [slot, other], spec.name.toUpperCase());
-  }
-  return slot;
 }
 
 /**
