@@ -213,7 +213,8 @@ export type {
 
 // Redis Cluster (lib/cluster/): imports the layers above, never imported by them.
 export { createCluster, createRedisCluster } from './cluster/create';
-export { RedisCluster, type ClusterStats } from './cluster/cluster';
+export { RedisCluster } from './cluster/cluster';
+export type { ClusterStats } from './cluster/retry';
 export type { TopologyEvent } from './cluster/send';
 export { ClusterMultiExec } from './cluster/batch';
 export type {

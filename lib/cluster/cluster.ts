@@ -9,14 +9,7 @@
  */
 import createDebug from 'debug';
 import type { ExecuteOptions, PubsubReply, RedisConnection } from '../connection';
-import {
-  ConnectionLostError,
-  ProtocolError,
-  QueueFullError,
-  RedisError,
-  ReplyError,
-} from '../errors';
-import { errorPrefix, retryableReply } from '../link/fate';
+import { RedisError } from '../errors';
 import type { ConnectionsPool } from '../pool';
 import type { Arg } from '../protocol/encoder';
 import type { Reply } from '../protocol/reader';
@@ -30,43 +23,21 @@ import { PUBSUB_COMMANDS } from '../subscriptions';
 import { ContextRedis, Redis } from '../redis';
 import { Pipeline } from '../transaction';
 import { type BatchHost, ClusterMultiExec, ClusterPipeline } from './batch';
-import { NoNodeForSlotError, TooManyRedirectionsError } from './cluster-errors';
+import { NoNodeForSlotError } from './cluster-errors';
 import { type CommandSpec, commandSpec, learnCommands } from './command-keys';
 import { fanOut } from './fanout';
 import { type TopologyLoader } from './loader';
 import { type NodePools, nodeKey } from './nodes';
 import type { ClusterConfig, NodeAddress } from './options';
-import { parseRedirect } from './redirect';
-import { KEYLESS, neverSent, slotOf } from './route';
+import { KEYLESS, slotOf } from './route';
 import { hashSlot } from './slot';
 import { ClusterPubsub } from './pubsub';
-import {
-  asking,
-  closedError,
-  giveUp,
-  inLane,
-  type Lanes,
-  onTopology,
-  type TopologyEvent,
-} from './send';
+import { asking, closedError, inLane, type Lanes, onTopology, type TopologyEvent } from './send';
+import { type Attempt, type ClusterStats, FIRST, Retry } from './retry';
 import { splitCommand } from './split';
 import type { ClusterNode, NodeRole, Topology } from './topology';
 
 const debug = createDebug('redmux:cluster');
-
-/** Where the hops of one command are: one deadline across all of them. */
-interface Attempt {
-  /** MOVED/ASK hops and retries so far, as `'MOVED 3999 127.0.0.1:7002'`. */
-  readonly hops: readonly string[];
-  /** performance.now() of the first retry of a refusal or unreachable node: clusterDownTimeout counts from there. */
-  readonly downSince: number | undefined;
-  /** Send to this node with ASKING first (an ASK redirection). */
-  readonly ask: NodeAddress | undefined;
-  /** Go to the slot's master even for a read (a replica answered MOVED, or an ASK window). */
-  readonly master: boolean;
-}
-
-const FIRST: Attempt = { hops: [], downSince: undefined, ask: undefined, master: false };
 
 /** How a pipeline's command is settled (its queue entry). */
 export interface Settle {
@@ -83,16 +54,6 @@ export interface QueuedCommand {
 
 /** What #send returns once it took over settling a pipeline's command (never awaited). */
 const SETTLING: Promise<unknown> = new Promise(() => undefined);
-
-/** Counters of what the cluster client did, for tests and dashboards. */
-export interface ClusterStats {
-  /** MOVED and ASK replies followed. */
-  redirections: number;
-  /** Commands sent again after a refusal that proves they did not run, or an unreachable node. */
-  retries: number;
-  /** Topology reloads run. */
-  refreshes: number;
-}
 
 /**
  * A Redis Cluster client with one camelCase method per command, as {@link Redis}; made by
@@ -114,11 +75,10 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
   readonly #moved = new Map<number, NodeAddress>();
   /** Slots that answered ASK since the last topology: their reads go to the master. */
   readonly #asked = new Set<number>();
-  /** Commands waiting for a retry (backoff or a reload): bounded by maxQueued. */
-  #waiting = 0;
   #next = 0;
   #closed = false;
   readonly #stats: ClusterStats = { redirections: 0, retries: 0, refreshes: 0 };
+  readonly #retry: Retry;
 
   /** @internal Use {@link createCluster}. */
   constructor(config: ClusterConfig, pools: NodePools, loader: TopologyLoader) {
@@ -126,6 +86,16 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     this.#config = config;
     this.#pools = pools;
     this.#loader = loader;
+    this.#retry = new Retry({
+      config,
+      stats: this.#stats,
+      isClosed: () => this.#closed,
+      reload: (reason, prefer) => loader.request(reason, prefer),
+      moved: (slot, to) => this.#moved.set(slot, to),
+      asked: (slot) => this.#asked.add(slot),
+      send: (call, attempt) =>
+        this.#send(call.options, call.command, call.args, call.slot, call.readonly, attempt),
+    });
     this.#pubsub = new ClusterPubsub({
       config,
       topology: () => loader.current,
@@ -317,7 +287,12 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
       // No node serves the slot (a failover under way): wait for the map like a CLUSTERDOWN.
       this.#loader.request('uncovered slot');
       const err = new NoNodeForSlotError(slot);
-      return this.#later<T>(err, options, command, args, slot, readonly, attempt, 'NO NODE');
+      return this.#retry.later<T>(
+        err,
+        { options, command, args, slot, readonly },
+        attempt,
+        'NO NODE',
+      );
     }
     let pool: ConnectionsPool;
     try {
@@ -336,15 +311,14 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
     if (done !== undefined) {
       // A pipeline's command: its own settle functions, and the recovery only when it failed.
       sent.then(done.resolve, (err: unknown) => {
-        this.#recover<T>(err, options, command, args, slot, readonly, attempt, target).then(
-          done.resolve,
-          done.reject,
-        );
+        this.#retry
+          .recover<T>(err, { options, command, args, slot, readonly }, attempt, target)
+          .then(done.resolve, done.reject);
       });
       return SETTLING as Promise<T>;
     }
     return sent.then(undefined, (err: unknown) =>
-      this.#recover<T>(err, options, command, args, slot, readonly, attempt, target),
+      this.#retry.recover<T>(err, { options, command, args, slot, readonly }, attempt, target),
     );
   }
 
@@ -371,133 +345,6 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
       this.#config.readFrom === 'any' ? [shard.master, ...replicas] : replicas;
     if (choices.length === 0) return shard.master;
     return choices[this.#next++ % choices.length];
-  }
-
-  /**
-   * A failed send: MOVED and ASK are followed at once, refusals that prove nothing ran and an
-   * unreachable node are retried with backoff within the deadlines, anything else rejects.
-   */
-  #recover<T>(
-    err: unknown,
-    options: ExecuteOptions | undefined,
-    command: string,
-    args: Arg[],
-    slot: number,
-    readonly: boolean,
-    attempt: Attempt,
-    target: NodeAddress | undefined,
-  ): Promise<T> {
-    if (this.#closed) return Promise.reject(err as Error);
-    const from = target === undefined ? undefined : nodeKey(target.host, target.port);
-    if (err instanceof ReplyError) {
-      const prefix = errorPrefix(err.message);
-      if ((prefix === 'MOVED' || prefix === 'ASK') && target !== undefined) {
-        const redirect = parseRedirect(err.message, target);
-        if (redirect instanceof ProtocolError) return Promise.reject(redirect);
-        if (redirect !== undefined) {
-          const hops = [
-            ...attempt.hops,
-            `${prefix} ${redirect.slot} ${redirect.host}:${redirect.port}`,
-          ];
-          if (hops.length > this.#config.maxRedirections) {
-            return Promise.reject(new TooManyRedirectionsError(hops, err));
-          }
-          this.#stats.redirections++;
-          const to = { host: redirect.host, port: redirect.port };
-          debug('%s %s: %s', command, from, err.message);
-          if (prefix === 'MOVED') {
-            this.#moved.set(redirect.slot, to);
-            this.#loader.request('MOVED', nodeKey(to.host, to.port));
-            // A replica that answers MOVED for a read sends it to the master (ioredis #1583).
-            const next = { ...attempt, hops, ask: undefined, master: true };
-            return this.#send<T>(options, command, args, slot, readonly, next);
-          }
-          this.#asked.add(redirect.slot);
-          return this.#send<T>(options, command, args, slot, readonly, {
-            ...attempt,
-            hops,
-            ask: to,
-          });
-        }
-      }
-      if (!retryableReply(err.message, 'cluster')) return Promise.reject(err);
-      if (prefix !== 'TRYAGAIN' && prefix !== 'LOADING') this.#loader.request(prefix, undefined);
-      return this.#later<T>(err, options, command, args, slot, readonly, attempt, prefix);
-    }
-    if (neverSent(err)) {
-      // The node could not be reached: nothing ran. Reload the map and send it where it says.
-      this.#loader.request('node unreachable');
-      return this.#later<T>(
-        err as Error,
-        options,
-        command,
-        args,
-        slot,
-        readonly,
-        attempt,
-        'UNREACHABLE',
-      );
-    }
-    if (err instanceof ConnectionLostError) this.#loader.request('node lost');
-    return Promise.reject(err);
-  }
-
-  /** Sends again after a backoff pause, while `clusterDownTimeout` and the call's deadline allow. */
-  #later<T>(
-    err: Error,
-    options: ExecuteOptions | undefined,
-    command: string,
-    args: Arg[],
-    slot: number,
-    readonly: boolean,
-    attempt: Attempt,
-    why: string,
-  ): Promise<T> {
-    const now = performance.now();
-    const downSince = attempt.downSince ?? now;
-    const retries = attempt.hops.length;
-    const delay = Math.min(500, 25 * 2 ** Math.min(retries, 5)) * (0.5 + Math.random() * 0.5);
-    if (now + delay - downSince > this.#config.clusterDownTimeout) {
-      return Promise.reject(giveUp(err, slot));
-    }
-    if (this.#waiting >= this.#config.maxQueued) {
-      return Promise.reject(
-        new QueueFullError('too many cluster commands wait for a retry', { cause: err }),
-      );
-    }
-    const signal = options?.signal;
-    const started = now;
-    this.#waiting++;
-    this.#stats.retries++;
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(done, delay);
-      function done(): void {
-        signal?.removeEventListener('abort', aborted);
-        resolve();
-      }
-      function aborted(): void {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      }
-      signal?.addEventListener('abort', aborted, { once: true });
-    })
-      .finally(() => this.#waiting--)
-      .then(() => {
-        if (this.#closed) throw err;
-        const hops = [...attempt.hops, why];
-        let remaining = options;
-        if (options?.timeout !== undefined && options.timeout !== Infinity) {
-          const left = options.timeout - (performance.now() - started);
-          if (left <= 0) throw err;
-          remaining = { ...options, timeout: left };
-        }
-        return this.#send<T>(remaining, command, args, slot, readonly, {
-          hops,
-          downSince,
-          ask: undefined,
-          master: attempt.master,
-        });
-      });
   }
 
   #anyPool(): ConnectionsPool {
