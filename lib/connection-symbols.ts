@@ -21,3 +21,10 @@ export const kKeepSubscriptions: unique symbol = Symbol('redmux.keepSubscription
 
 /** @internal Set by a Link: called each time a health PING of this connection is answered. */
 export const kProbeAnswered: unique symbol = Symbol('redmux.probeAnswered');
+
+/**
+ * @internal Ends the connection as a loss with `cause` (a failover moved the server elsewhere):
+ * pending commands reject with ConnectionLostError (`maybeExecuted` unless never written), and a
+ * Link's Channels are kept to be resubscribed, each with a gap marker.
+ */
+export const kAbandon: unique symbol = Symbol('redmux.abandon');

@@ -49,12 +49,24 @@ import {
   type PubsubReply,
   Subscriptions,
 } from './subscriptions';
-import { kKeepSubscriptions, kProbeAnswered, kRelease, kSent } from './connection-symbols';
+import {
+  kAbandon,
+  kKeepSubscriptions,
+  kProbeAnswered,
+  kRelease,
+  kSent,
+} from './connection-symbols';
 
 export type { PubsubReply } from './subscriptions';
 export type { ExecuteOptions } from './pending';
 export { executeOptionsError } from './pending';
-export { kKeepSubscriptions, kProbeAnswered, kRelease, kSent } from './connection-symbols';
+export {
+  kAbandon,
+  kKeepSubscriptions,
+  kProbeAnswered,
+  kRelease,
+  kSent,
+} from './connection-symbols';
 
 const debug = createDebug('redmux:connection');
 
@@ -523,6 +535,11 @@ export class RedisConnection {
   /** Subscribed, or about to be: the server reads what we send next in pub/sub mode. */
   #inPubsubMode(): boolean {
     return this.#state.pubsubPending > 0 || this.#subscriptions.count > 0;
+  }
+
+  /** @internal See kAbandon: a loss with `cause`, as if the socket had died. */
+  [kAbandon](cause: Error): void {
+    this.#fail(cause, true);
   }
 
   /**

@@ -45,6 +45,9 @@ export function openConnection(
   ping = false,
   signal?: AbortSignal,
 ): Promise<RedisConnection> {
+  if (config.locate !== undefined || config.verify !== undefined) {
+    return openLocated(config, ping, signal);
+  }
   const make = (socket: net.Socket, inbox: Inbox): RedisConnection => {
     const conn = new RedisConnection(socket, config, inbox);
     // Unblocking happens from a short-lived connection opened like this one, unless a pool points
@@ -57,4 +60,37 @@ export function openConnection(
     return conn;
   };
   return connect(config, make, ping, signal);
+}
+
+/**
+ * openConnection with a `locate` (the address is asked for first) or a `verify` (the connection is
+ * checked after its handshake, closed when the check fails).
+ */
+async function openLocated(
+  config: ConnectionConfig,
+  ping: boolean,
+  signal: AbortSignal | undefined,
+): Promise<RedisConnection> {
+  const { locate, verify } = config;
+  const plain: ConnectionConfig = { ...config };
+  delete plain.locate;
+  delete plain.verify;
+  if (locate !== undefined) {
+    const { host, port } = await locate();
+    plain.host = host;
+    plain.port = port;
+  }
+  if (signal?.aborted) throw signal.reason;
+  // The connection (and its unblock helper) stays on the located server.
+  const conn = await openConnection(plain, ping, signal);
+  if (verify !== undefined) {
+    try {
+      await verify(conn);
+    } catch (err) {
+      conn.close();
+      await conn.waitClosed();
+      throw err;
+    }
+  }
+  return conn;
 }

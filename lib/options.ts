@@ -156,6 +156,16 @@ export interface ConnectionConfig {
    * commands come from replies read on other sockets. Absent: at the end of the callback.
    */
   writeAfterIo?: boolean;
+  /**
+   * Where to connect, asked before every connect (Sentinel discovery): its address replaces
+   * `host` and `port`. A rejection fails the connect, nothing sent. Absent: `host` and `port`.
+   */
+  locate?: () => Promise<{ host: string; port: number }>;
+  /**
+   * Checked after the handshake (Sentinel: ROLE is master); a rejection closes the connection and
+   * fails the connect. Absent: no check.
+   */
+  verify?: (conn: import('./connection').RedisConnection) => Promise<void>;
 }
 
 /**

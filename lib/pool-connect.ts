@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { RedisConnection } from './connection';
+import { kAbandon, type RedisConnection } from './connection';
 import { openConnection } from './open-connection';
 import type { ConnectionConfig } from './options';
 import type { Helper } from './unblock';
@@ -58,4 +58,32 @@ export async function poolUnblockHelper(
   if (sibling !== undefined) return { conn: sibling, shortLived: false };
   const conn = await openConnection({ ...config, db: 0, timeout }, false, signal);
   return { conn, shortLived: true };
+}
+
+/**
+ * Retires connections (see ConnectionsPool._retire): each closes at once when nothing is pending
+ * on it, else when its pending commands settled, or after `drainMs` as a loss with `cause`.
+ */
+export function retire(conns: readonly RedisConnection[], cause: Error, drainMs: number): void {
+  for (const conn of conns) {
+    if (conn.closed) continue;
+    if (conn.inFlight === 0) {
+      conn.close();
+      continue;
+    }
+    const deadline = performance.now() + drainMs;
+    const timer = setInterval(
+      () => {
+        if (conn.closed) clearInterval(timer);
+        else if (conn.inFlight === 0) {
+          clearInterval(timer);
+          conn.close();
+        } else if (performance.now() >= deadline) {
+          clearInterval(timer);
+          conn[kAbandon](cause);
+        }
+      },
+      Math.max(1, Math.min(10, drainMs)),
+    );
+  }
 }

@@ -5,7 +5,9 @@
  *
  * @module
  */
-import type { PubsubReply, RedisConnection } from './connection';
+import { kAbandon, type PubsubReply, type RedisConnection } from './connection';
+import { PoolClosedError } from './errors';
+import type { PoolRecovery } from './pool-recovery';
 import { Link, type LinkConfig } from './link/link';
 import type { Channel } from './pubsub';
 
@@ -93,13 +95,41 @@ export class PoolPubsub {
     return this.#opening;
   }
 
-  /** Sends a pub/sub command on the target (see {@link target}). */
+  /**
+   * Sends a pub/sub command on the target (see {@link target}). While a reconnecting pool
+   * (`recovery`) waits for its server, the command waits in its queue and is sent through `again`.
+   */
   async execute(
     command: string,
-    ...channels: Array<string | Buffer | Channel>
+    channels: Array<string | Buffer | Channel>,
+    recovery: PoolRecovery | undefined,
+    again: () => Promise<PubsubReply[]>,
   ): Promise<PubsubReply[]> {
-    const target = await this.target();
+    let target: Target | undefined;
+    if (this.live || recovery?.state !== 'reconnecting') {
+      try {
+        target = await this.target();
+      } catch (err) {
+        // Opening failed, so nothing was sent: wait for the server, unless the pool gave up.
+        if (recovery?.state !== 'reconnecting') throw err;
+      }
+    }
+    if (target === undefined && recovery !== undefined) {
+      const names = channels.map((c) => (typeof c === 'string' || Buffer.isBuffer(c) ? c : c.name));
+      return (await recovery.wait(command, names, again)) as PubsubReply[];
+    }
+    if (target === undefined) throw new PoolClosedError(); // unreachable: only a recovery waits
     return target.executePubsub(command, ...channels);
+  }
+
+  /**
+   * Ends the pub/sub connection as a loss with `cause` (see kAbandon): its Link resubscribes on a
+   * new connection, each Channel with a gap marker.
+   */
+  abandon(cause: Error): void {
+    const target = this.#target;
+    if (target === null || target.closed) return;
+    (target instanceof Link ? target.current : target)[kAbandon](cause);
   }
 
   /** A connection of the pool closed: the slot is free again when it was the pub/sub one. */

@@ -17,9 +17,9 @@ import {
   type PubsubReply,
   type RedisConnection,
 } from './connection';
-import { openPoolConnection, poolUnblockHelper } from './pool-connect';
+import { openPoolConnection, poolUnblockHelper, retire } from './pool-connect';
 import { ConnectionClosedError, PoolClosedError, RedisError } from './errors';
-import type { Link, LinkConfig } from './link/link';
+import type { LinkConfig } from './link/link';
 import { mayResend, retryIfNotRun, type Tries } from './link/resend';
 import { PoolPubsub } from './pool-pubsub';
 import { PoolRecovery, type PoolState } from './pool-recovery';
@@ -237,28 +237,25 @@ export class ConnectionsPool {
    * that reconnects as a single-connection client does, and while the pool is reconnecting a
    * pub/sub command waits in its queue like any other.
    */
-  async executePubsub(
+  executePubsub(
     command: string,
     ...channels: Array<string | Buffer | Channel>
   ): Promise<PubsubReply[]> {
-    if (this.#closed) throw this.#closedError();
-    const recovery = this.#recovery;
-    let target: RedisConnection | Link | undefined;
-    if (this.#pubsub.live || recovery?.state !== 'reconnecting') {
-      try {
-        target = await this.#pubsub.target();
-      } catch (err) {
-        // Opening failed, so nothing was sent: wait for the server, unless the pool gave up.
-        if (recovery?.state !== 'reconnecting') throw err;
-      }
-    }
-    if (target === undefined && recovery !== undefined) {
-      const names = channels.map((c) => (typeof c === 'string' || Buffer.isBuffer(c) ? c : c.name));
-      const send = (): Promise<unknown> => this.executePubsub(command, ...channels);
-      return (await recovery.wait(command, names, send)) as PubsubReply[];
-    }
-    if (target === undefined) throw new PoolClosedError(); // unreachable: only a recovery waits
-    return target.executePubsub(command, ...channels);
+    if (this.#closed) return Promise.reject(this.#closedError());
+    const again = (): Promise<PubsubReply[]> => this.executePubsub(command, ...channels);
+    return this.#pubsub.execute(command, channels, this.#recovery, again);
+  }
+
+  /**
+   * @internal Takes every connection out of use at once (a Sentinel failover moved the server):
+   * commands from now on open new connections (through the config's `locate`). A retired
+   * connection closes once its pending commands settled, or after `drainMs`, when what is still
+   * pending rejects with ConnectionLostError (`cause`); the pub/sub one is abandoned as a loss, so
+   * its Channels are resubscribed on a new connection, each with a gap marker.
+   */
+  _retire(cause: Error, drainMs: number): void {
+    retire([...this.#free.splice(0), ...this.#lending.used.keys()], cause, drainMs);
+    this.#pubsub.abandon(cause);
   }
 
   /**
