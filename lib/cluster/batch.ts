@@ -44,6 +44,8 @@ export interface BatchHost {
   pool(node: NodeAddress): ConnectionsPool;
   /** A MOVED was followed: believe it until the next topology, and reload. */
   moved(slot: number, to: NodeAddress): void;
+  /** An ASK was followed (counted; the slot's reads go to its master until the next map). */
+  asked(slot: number): void;
 }
 
 /** The target a {@link Pipeline} sends through: every command routed by the cluster on its own. */
@@ -192,6 +194,7 @@ export class ClusterMultiExec<S = Buffer> extends MultiExec<S> {
           host.moved(redirect.slot, to);
           ask = undefined;
         } else {
+          host.asked(redirect.slot);
           ask = to;
         }
         continue;

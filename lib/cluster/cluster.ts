@@ -417,6 +417,10 @@ export class RedisCluster<S = Buffer> extends Commands<S> {
         this.#stats.redirections++;
         this.#loader.request('MOVED', nodeKey(to.host, to.port));
       },
+      asked: (slot) => {
+        this.#asked.add(slot);
+        this.#stats.redirections++;
+      },
     };
   }
 

@@ -254,6 +254,30 @@ describe('createCluster (shared real cluster)', function () {
     expect(await cluster.get(`${tag}n`)).to.equal('11');
   });
 
+  it('sends a transaction with ASKING before MULTI when its slot is migrating (ASK aborts EXEC)', async function () {
+    this.timeout(30_000);
+    const tag = `{${fresh()}}`;
+    await cluster.set(`${tag}n`, '5');
+    const slot = hashSlot(`${tag}n`);
+    const owner = await tc.ownerOf(slot);
+    const target = (await tc.masters()).find((node) => node.id !== owner.id)!;
+    const migration = await tc.startMigration(slot, target);
+    try {
+      await migration.moveKeys([`${tag}n`]);
+      const redirections = cluster.stats.redirections;
+      const tx = cluster.multiExec();
+      const incr = tx.incr(`${tag}n`);
+      await tx.execute();
+      expect(await incr).to.equal(6);
+      expect(cluster.stats.redirections).to.equal(redirections + 1);
+      expect(
+        await tc.command(target, 'ASKING').then(() => tc.command(target, 'GET', `${tag}n`)),
+      ).to.equal('6');
+    } finally {
+      await migration.finish();
+    }
+  });
+
   it('walks every master with iscan()', async function () {
     const base = fresh();
     const keys = (await keyPerMaster(tc, base)).map((entry) => entry.key);
